@@ -1,0 +1,406 @@
+"""The live workshop handle: one intent method per user action, one signal per change.
+
+A :class:`Workshop` holds the current :class:`~servicekit.models.WorkshopState`
+rebuilt from the journal. Each intent method validates the action against the
+latest state, appends it to the journal in its own transaction, swaps in the new
+state and calls every ``on_change`` listener once. Other kernels' actions arrive
+through :meth:`Workshop.refresh`; views redraw from :attr:`Workshop.state`, never
+from widget values.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from .errors import Conflict, InvalidInput, NotFound
+from .journal import SNAPSHOT_EVERY, Journal, Operation
+from .models import FiveWhys, JourneyMap, Survey, WorkshopState, apply, new_id
+from .models.workshop import check_slug
+
+__all__ = ["Workshop", "create_workshop", "open_workshop"]
+
+Listener = Callable[["Workshop", list[Operation]], None]
+# (kind, payload, new state, inverse) of an operation about to be stored
+_Made = tuple[str, dict[str, Any], WorkshopState, "tuple[str, dict[str, Any]] | None"]
+
+_JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a projector
+
+
+def new_join_code(length: int = 6) -> str:
+    """A random join code that is easy to read aloud and type on a phone."""
+    return "".join(secrets.choice(_JOIN_ALPHABET) for _ in range(length))
+
+
+def _journal(db: Journal | str | os.PathLike[str] | None) -> Journal:
+    return db if isinstance(db, Journal) else Journal(db)
+
+
+def open_workshop(
+    slug: str | None = None,
+    *,
+    db: Journal | str | os.PathLike[str] | None = None,
+    actor: str = "facilitator",
+) -> Workshop:
+    """Open a stored workshop for live use.
+
+    ``slug`` defaults to ``$SERVICEKIT_WORKSHOP``, then to the most recently
+    changed workshop. ``db`` is a :class:`Journal` or a database path (default:
+    see :func:`servicekit.journal.default_path`). ``actor`` names who acts
+    through this handle; undo takes back that actor's own operations only.
+    """
+    journal = _journal(db)
+    slug = slug or os.environ.get("SERVICEKIT_WORKSHOP") or None
+    if slug is None:
+        stored = journal.workshops()
+        if not stored:
+            raise NotFound(f"No workshop in {journal.path} yet. Create one with 'servicekit new'.")
+        slug = stored[0]["slug"]
+    return Workshop(journal, slug, actor=actor)
+
+
+def create_workshop(
+    slug: str,
+    title: str,
+    *,
+    client: str = "",
+    date: str = "",
+    join_code: str | None = None,
+    db: Journal | str | os.PathLike[str] | None = None,
+    actor: str = "facilitator",
+) -> Workshop:
+    """Create and store a new, empty workshop; return its live handle."""
+    journal = _journal(db)
+    payload = {"slug": check_slug(slug), "title": title, "join_code": join_code or new_join_code()}
+    payload.update({k: v for k, v in (("client", client), ("date", date)) if v})
+    journal.create(slug, actor, payload)
+    return Workshop(journal, slug, actor=actor)
+
+
+class Workshop:
+    """A live workshop: read :attr:`state`, change it through the intent methods."""
+
+    def __init__(self, journal: Journal, slug: str, *, actor: str = "facilitator") -> None:
+        if not isinstance(actor, str) or not actor.strip() or len(actor) > 200:
+            raise InvalidInput(f"actor: {actor!r} is not a name for who acts. Give 1-200 characters.")
+        self.journal = journal
+        self.slug = slug
+        self.actor = actor
+        self._listeners: list[Listener] = []
+        self.state, self.seq = journal.rebuild(slug)
+        self._since_snapshot = len(journal.operations(slug, after=journal.last_snapshot_seq(slug)))
+
+    def __repr__(self) -> str:
+        return f"<Workshop {self.slug!r} at operation {self.seq}, acting as {self.actor!r}>"
+
+    # -- signals ----------------------------------------------------------------------------------
+    def on_change(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(workshop, operations)`` after each applied change; returns an unsubscribe."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _emit(self, ops: list[Operation]) -> None:
+        errors = []
+        for listener in list(self._listeners):
+            try:
+                listener(self, ops)
+            except Exception as exc:  # every listener runs; the first failure is raised after
+                errors.append(exc)
+        if errors:
+            raise errors[0]
+
+    # -- syncing ---------------------------------------------------------------------------------
+    def refresh(self) -> bool:
+        """Pick up operations other kernels stored since we last looked; True if any."""
+        ops = self.journal.operations(self.slug, after=self.seq)
+        if not ops:
+            return False
+        state = self.state
+        for op in ops:
+            state, _ = apply(state, op.kind, op.payload)
+        self._swap(state, ops)
+        return True
+
+    def _swap(self, state: WorkshopState, ops: list[Operation]) -> None:
+        self.state, self.seq = state, ops[-1].seq
+        self._since_snapshot += len(ops)
+        if self._since_snapshot >= SNAPSHOT_EVERY:
+            self.journal.snapshot(self.slug, self.seq, state)
+            self._since_snapshot = 0
+        self._emit(ops)
+
+    def _commit(self, kind: str, payload: Mapping[str, Any]) -> Operation:
+        """Validate an operation on the latest state, store it, apply it, signal once."""
+        payload = dict(payload)
+        return self._store(lambda state: (kind, payload, *apply(state, kind, payload)))
+
+    def _store(self, make: Callable[[WorkshopState], _Made]) -> Operation:
+        """Store the operation ``make`` builds from the latest state, inside the write lock.
+
+        Operations other kernels stored meanwhile are applied first, so the new
+        one is checked against exactly the state it will be replayed on.
+        """
+        seen: dict[str, Any] = {}
+
+        def decide(others: list[Operation]) -> list[tuple[str, str, dict[str, Any], dict[str, Any] | None]]:
+            state = self.state
+            for op in others:
+                state, _ = apply(state, op.kind, op.payload)
+            seen["caught_up"] = (state, others)
+            kind, payload, seen["new"], inverse = make(state)
+            return [(self.actor, kind, payload, _inverse(inverse))]
+
+        try:
+            stored = self.journal.commit(self.slug, self.seq, decide)
+        except Exception:
+            state, others = seen.get("caught_up", (None, []))
+            if others:  # refused against newer state: still show that state
+                self._swap(state, others)
+            raise
+        self._swap(seen["new"], stored)
+        return stored[-1]
+
+    # -- workshop ----------------------------------------------------------------------------------
+    def edit_details(self, **changes: Any) -> None:
+        """Change the title, client, date, join code or phase."""
+        self._commit("workshop.edit", {"changes": changes})
+
+    def set_phase(self, phase: str) -> None:
+        """Move the room to another phase: collect, reveal, discuss or vote."""
+        self.edit_details(phase=phase)
+
+    def join(self, name: str = "", department: str = "", role: str = "", *, participant_id: str | None = None) -> str:
+        """Add a participant (or update their details); return their id."""
+        pid = participant_id or new_id("p-")
+        person = {"id": pid, "name": name, "department": department, "role": role}
+        self._commit("participant.join", {"participant": person})
+        return pid
+
+    def undo(self) -> Operation:
+        """Undo this actor's latest operation that is not undone yet; return the undo operation.
+
+        Raises :class:`~servicekit.errors.NotFound` when there is nothing to undo
+        and :class:`~servicekit.errors.Conflict` when later changes by others
+        make it impossible (nothing is changed then).
+        """
+
+        def make(state: WorkshopState) -> _Made:
+            target = self.journal.last_undoable(self.slug, self.actor)
+            if target is None or target.inverse is None:
+                raise NotFound(f"Nothing to undo for {self.actor!r} in workshop {self.slug!r}.")
+            payload = {"target": target.seq, "op": target.inverse}
+            try:
+                new, _ = apply(state, "undo", payload)
+            except (Conflict, NotFound, InvalidInput) as exc:
+                raise Conflict(f"Cannot undo {target.kind!r}: {exc}") from None
+            return "undo", payload, new, None
+
+        return self._store(make)
+
+    def history(self) -> list[Operation]:
+        """Every stored operation of this workshop, oldest first."""
+        return self.journal.operations(self.slug)
+
+    def remove_exercise(self, kind: str, exercise_id: str) -> None:
+        """Remove a whole exercise (undo brings it back)."""
+        self._commit("exercise.remove", {"exercise": kind, "id": exercise_id})
+
+    # -- five whys ---------------------------------------------------------------------------------
+    def tree(self, tree_id: str) -> FiveWhys:
+        """The Five Whys tree with this id."""
+        return self.state.exercise("five_whys", tree_id)
+
+    def add_tree(self, problem: str, *, tree_id: str | None = None) -> str:
+        """Start a Five Whys tree for a problem statement; return its id."""
+        tid = tree_id or new_id("t-")
+        self._commit("exercise.add", {"exercise": "five_whys", "value": {"id": tid, "problem": problem}})
+        return tid
+
+    def set_problem(self, tree_id: str, problem: str) -> None:
+        """Reword a tree's problem statement."""
+        self._commit("five_whys.problem", {"tree": tree_id, "problem": problem})
+
+    def add_why(
+        self,
+        tree_id: str,
+        parent_id: str | None,
+        answer: str,
+        *,
+        evidence: str = "",
+        confidence: str = "opinion",
+        lens: str | None = None,
+    ) -> str:
+        """Answer "why?" under ``parent_id`` (None: under the problem); return the new node's id."""
+        node = {
+            "id": new_id("n-"),
+            "parent": parent_id,
+            "answer": answer,
+            "evidence": evidence,
+            "confidence": confidence,
+            "lens": lens,
+            "author": self.actor,
+        }
+        self._commit("five_whys.add", {"tree": tree_id, "node": node})
+        return str(node["id"])
+
+    def edit_why(self, tree_id: str, node_id: str, **changes: Any) -> None:
+        """Change a node's answer, evidence, confidence, lens or root-cause mark."""
+        self._commit("five_whys.edit", {"tree": tree_id, "node": node_id, "changes": changes})
+
+    def mark_root_cause(self, tree_id: str, node_id: str, root_cause: bool = True) -> None:
+        """Mark (or unmark) a node as a root cause."""
+        self.edit_why(tree_id, node_id, root_cause=root_cause)
+
+    def move_why(self, tree_id: str, node_id: str, parent_id: str | None) -> None:
+        """Move a node and its branch under another parent (None: under the problem)."""
+        self._commit("five_whys.move", {"tree": tree_id, "node": node_id, "parent": parent_id})
+
+    def delete_why(self, tree_id: str, node_id: str) -> None:
+        """Hide a node and its branch; :meth:`restore_why` brings them back."""
+        self._commit("five_whys.delete", {"tree": tree_id, "node": node_id, "deleted": True})
+
+    def restore_why(self, tree_id: str, node_id: str) -> None:
+        """Bring back a deleted node and its branch."""
+        self._commit("five_whys.delete", {"tree": tree_id, "node": node_id, "deleted": False})
+
+    def add_countermeasure(
+        self, tree_id: str, node_id: str, kind: str, action: str, *, owner: str = "", due: str = ""
+    ) -> str:
+        """Add a countermeasure (eliminate, move_earlier, simplify, automate) to a node."""
+        measure = {"id": new_id("c-"), "node": node_id, "kind": kind, "action": action, "owner": owner, "due": due}
+        self._commit("five_whys.measure", {"tree": tree_id, "measure": measure})
+        return str(measure["id"])
+
+    def edit_countermeasure(self, tree_id: str, measure_id: str, **changes: Any) -> None:
+        """Change a countermeasure's kind, action, owner or due date."""
+        self._commit("five_whys.measure_edit", {"tree": tree_id, "id": measure_id, "changes": changes})
+
+    def remove_countermeasure(self, tree_id: str, measure_id: str) -> None:
+        """Remove a countermeasure."""
+        self._commit("five_whys.measure_remove", {"tree": tree_id, "id": measure_id})
+
+    # -- survey ------------------------------------------------------------------------------------
+    def survey(self, survey_id: str) -> Survey:
+        """The survey with this id."""
+        return self.state.exercise("survey", survey_id)
+
+    def add_survey(
+        self,
+        title: str,
+        lenses: Sequence[Mapping[str, Any]],
+        questions: Sequence[Mapping[str, Any]],
+        *,
+        anonymous: bool = False,
+        survey_id: str | None = None,
+    ) -> str:
+        """Add a questionnaire from its lenses and questions (plain data); return its id."""
+        sid = survey_id or new_id("s-")
+        value = {"id": sid, "title": title, "lenses": list(lenses), "questions": list(questions), "anonymous": anonymous}
+        self._commit("exercise.add", {"exercise": "survey", "value": value})
+        return sid
+
+    def set_survey_open(self, survey_id: str, is_open: bool) -> None:
+        """Open the questionnaire for answers, or close it."""
+        self._commit("survey.open", {"survey": survey_id, "open": is_open})
+
+    def add_respondent(
+        self, survey_id: str, *, department: str = "", role: str = "", participant: str | None = None,
+        respondent_id: str | None = None,
+    ) -> str:
+        """Register someone answering the questionnaire; return the respondent id."""
+        rid = respondent_id or new_id("r-")
+        who = {"id": rid, "department": department, "role": role, "participant": participant}
+        self._commit("survey.respondent", {"survey": survey_id, "respondent": who})
+        return rid
+
+    def answer(self, survey_id: str, respondent_id: str, question_id: str, value: int | str, comment: str = "") -> None:
+        """Give or change an answer (while the questionnaire is open)."""
+        from .journal import now
+
+        answer = {"question": question_id, "value": value, "comment": comment, "at": now()}
+        self._commit("survey.answer", {"survey": survey_id, "respondent": respondent_id, "answer": answer})
+
+    def clear_answer(self, survey_id: str, respondent_id: str, question_id: str) -> None:
+        """Withdraw an answer (while the questionnaire is open)."""
+        payload = {"survey": survey_id, "respondent": respondent_id, "question": question_id}
+        self._commit("survey.answer_clear", payload)
+
+    # -- journey -----------------------------------------------------------------------------------
+    def journey(self, journey_id: str) -> JourneyMap:
+        """The journey map with this id."""
+        return self.state.exercise("journey", journey_id)
+
+    def add_journey(
+        self,
+        name: str,
+        stages: Sequence[Mapping[str, Any]] = (),
+        teams: Sequence[str] = (),
+        *,
+        journey_id: str | None = None,
+    ) -> str:
+        """Add a journey map with its stages (``{"id", "name"}``) and team lanes; return its id."""
+        jid = journey_id or new_id("j-")
+        value = {"id": jid, "name": name, "stages": list(stages), "teams": list(teams)}
+        self._commit("exercise.add", {"exercise": "journey", "value": value})
+        return jid
+
+    def set_stages(self, journey_id: str, stages: Sequence[Mapping[str, Any]], teams: Sequence[str] | None = None) -> None:
+        """Replace a journey's stages (and optionally its team lanes)."""
+        payload: dict[str, Any] = {"journey": journey_id, "stages": list(stages)}
+        if teams is not None:
+            payload["teams"] = list(teams)
+        self._commit("journey.stages", payload)
+
+    def add_step(self, journey_id: str, layer: str, name: str, *, index: int | None = None, **fields: Any) -> str:
+        """Add a step to a layer (at ``index``, default the end); return its id.
+
+        ``fields`` are any of :class:`~servicekit.models.Step`'s: stage, owner,
+        actor, channel, systems, info_requested, duration_min, wait_min, friction,
+        pain_points, workarounds, shadow_systems, notes.
+        """
+        step = {"id": new_id("s-"), "name": name, "author": self.actor, **fields}
+        payload: dict[str, Any] = {"journey": journey_id, "layer": layer, "step": step}
+        if index is not None:
+            payload["index"] = index
+        self._commit("journey.add_step", payload)
+        return str(step["id"])
+
+    def edit_step(self, journey_id: str, layer: str, step_id: str, **changes: Any) -> None:
+        """Change some fields of a step."""
+        self._commit("journey.edit_step", {"journey": journey_id, "layer": layer, "step": step_id, "changes": changes})
+
+    def move_step(self, journey_id: str, layer: str, step_id: str, index: int) -> None:
+        """Move a step to another position in its layer."""
+        self._commit("journey.move_step", {"journey": journey_id, "layer": layer, "step": step_id, "index": index})
+
+    def remove_step(self, journey_id: str, layer: str, step_id: str) -> None:
+        """Remove a step (undo brings it back with its handover details)."""
+        self._commit("journey.remove_step", {"journey": journey_id, "layer": layer, "step": step_id})
+
+    def set_handover(
+        self,
+        journey_id: str,
+        layer: str,
+        from_step: str,
+        to_step: str,
+        *,
+        what_travels: Sequence[str] = (),
+        owner: str = "",
+        notes: str = "",
+    ) -> None:
+        """Record what must travel across a handover and who owns that join."""
+        handover = {
+            "from_step": from_step, "to_step": to_step, "what_travels": list(what_travels), "owner": owner, "notes": notes,
+        }
+        self._commit("journey.handover", {"journey": journey_id, "layer": layer, "handover": handover})
+
+    def copy_layer(self, journey_id: str, source: str, target: str) -> None:
+        """Replace layer ``target`` with a copy of layer ``source`` (e.g. intended -> actual)."""
+        value = self.journey(journey_id).layer(source).to_dict()
+        self._commit("journey.set_layer", {"journey": journey_id, "layer": target, "value": value})
+
+
+def _inverse(inverse: tuple[str, dict[str, Any]] | None) -> dict[str, Any] | None:
+    return {"kind": inverse[0], "payload": inverse[1]} if inverse else None
