@@ -30,7 +30,7 @@ from .models import FORMAT_VERSION, WorkshopState, apply
 from .models._base import check_format_version
 from .models.workshop import check_slug
 
-__all__ = ["SCHEMA_VERSION", "SNAPSHOT_EVERY", "Journal", "Operation", "default_path"]
+__all__ = ["SCHEMA_VERSION", "SNAPSHOT_EVERY", "Journal", "Operation", "default_path", "read_workshop_file"]
 
 #: Version of the database schema; older files are migrated on open.
 SCHEMA_VERSION = 1
@@ -232,6 +232,16 @@ class Journal:
         )
         return int(row[0] or 0)
 
+    def count(self, slug: str, after: int = 0, upto: int | None = None) -> int:
+        """How many operations the workshop has with ``after < seq <= upto``."""
+        row = self._retry(
+            lambda: self._db.execute(
+                "SELECT COUNT(*) FROM ops WHERE workshop=? AND seq>? AND seq<=?",
+                (slug, after, upto if upto is not None else 1 << 62),
+            ).fetchone()
+        )
+        return int(row[0])
+
     def last_undoable(self, slug: str, actor: str) -> Operation | None:
         """The actor's latest operation that has an inverse and is not undone yet."""
         row = self._db.execute(
@@ -408,6 +418,28 @@ class Journal:
                     remap[row["seq"]] = cur.lastrowid or 0
 
         self._retry(work)
+
+
+def read_workshop_file(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a workshop JSON file, with errors that give the file, line and column."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotFound(f"{path}: no such file. Check the path.") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path}: not UTF-8 text (byte {exc.start}). Is this a servicekit JSON export?") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        msg = (
+            f"{path}, line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg}). "
+            "Export the workshop again, or fix the file in a JSON-aware editor."
+        )
+        raise InvalidInput(msg) from None
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{path}: expected a JSON object with a 'workshop' field, found {type(data).__name__}.")
+    return data
 
 
 def _check_history(history: Any, state: WorkshopState, source: str) -> list[dict[str, Any]]:

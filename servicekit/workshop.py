@@ -90,7 +90,7 @@ class Workshop:
         self.actor = actor
         self._listeners: list[Listener] = []
         self.state, self.seq = journal.rebuild(slug)
-        self._since_snapshot = len(journal.operations(slug, after=journal.last_snapshot_seq(slug)))
+        self._since_snapshot = journal.count(slug, journal.last_snapshot_seq(slug), self.seq)
 
     def __repr__(self) -> str:
         return f"<Workshop {self.slug!r} at operation {self.seq}, acting as {self.actor!r}>"
@@ -127,8 +127,11 @@ class Workshop:
         self.state, self.seq = state, ops[-1].seq
         self._since_snapshot += len(ops)
         if self._since_snapshot >= SNAPSHOT_EVERY:
-            self.journal.snapshot(self.slug, self.seq, state)
-            self._since_snapshot = 0
+            # Another kernel may have stored one meanwhile: count from the latest.
+            self._since_snapshot = self.journal.count(self.slug, self.journal.last_snapshot_seq(self.slug), self.seq)
+            if self._since_snapshot >= SNAPSHOT_EVERY:
+                self.journal.snapshot(self.slug, self.seq, state)
+                self._since_snapshot = 0
         self._emit(ops)
 
     def _commit(self, kind: str, payload: Mapping[str, Any]) -> Operation:

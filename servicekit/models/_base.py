@@ -88,6 +88,10 @@ def check_text(
             "Shorten it, or put the detail in a linked document."
         )
         raise InvalidInput(msg)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(f"{field}: the text contains a broken character (an unpaired surrogate). Retype it.") from None
     if required and not value.strip():
         raise InvalidInput(f"{field}: must not be empty. Type a few words.")
     return value

@@ -114,8 +114,16 @@ def _join(s: WorkshopState, p: dict[str, Any]) -> tuple[WorkshopState, Inverse]:
 
     person = Participant.from_dict(p["participant"], where="participant")
     old = s.participants.get(person.id)
-    inverse = ("participant.join", {"participant": old.to_dict()}) if old else None
+    inverse: Inverse = (
+        ("participant.join", {"participant": old.to_dict()}) if old else ("participant.leave", {"id": person.id})
+    )
     return s.with_participant(person), inverse
+
+
+@_op("participant.leave", "id")
+def _leave(s: WorkshopState, p: dict[str, Any]) -> tuple[WorkshopState, Inverse]:
+    old = s.participant(p["id"])
+    return s.without_participant(old.id), ("participant.join", {"participant": old.to_dict()})
 
 
 @_op("exercise.add", "exercise", "value")

@@ -192,7 +192,10 @@ class Survey(Model):
         """The survey with a respondent's answer to one question withdrawn (only while open)."""
         self._check_open()
         mine = {k: v for k, v in self.answers.get(respondent_id, {}).items() if k != question_id}
-        return evolve(self, answers={**self.answers, respondent_id: mine})
+        answers = {k: v for k, v in self.answers.items() if k != respondent_id}
+        if mine:
+            answers[respondent_id] = mine
+        return evolve(self, answers=answers)
 
     def with_open(self, is_open: bool) -> Survey:
         """The survey opened (answers accepted) or closed."""

@@ -139,6 +139,12 @@ class WorkshopState(Model):
         """The workshop with a participant joined, or their details updated."""
         return evolve(self, participants={**self.participants, participant.id: participant})
 
+    def without_participant(self, participant_id: str) -> WorkshopState:
+        """The workshop without a participant (their answers and steps stay)."""
+        self.participant(participant_id)
+        kept = {k: v for k, v in self.participants.items() if k != participant_id}
+        return evolve(self, participants=kept)
+
     def with_details(self, **changes: Any) -> WorkshopState:
         """The workshop with title, client, date, join code or phase changed."""
         allowed = {"title", "client", "date", "join_code", "phase"}

@@ -1,0 +1,160 @@
+"""The live handle: intents are stored as they happen, signals fire once, kernels stay in sync."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from servicekit import Workshop, create_workshop, open_workshop
+from servicekit.errors import Conflict, InvalidInput, NotFound
+from servicekit.journal import Journal
+
+
+def test_every_intent_is_persisted_immediately(ws: Workshop, db_path: Path) -> None:
+    tid = ws.add_tree("Orders ship late (18% in Q2, Leeds warehouse)")
+    node = ws.add_why(tid, None, "Picking target rewards speed", evidence="WMS report", confidence="fact")
+    # A different process would see it straight away: open a second, independent handle.
+    other = open_workshop("demo", db=Journal(db_path))
+    assert other.tree(tid).node(node).answer == "Picking target rewards speed"
+    assert other.state == ws.state
+
+
+def test_one_signal_per_change(ws: Workshop) -> None:
+    calls = []
+    ws.on_change(lambda w, ops: calls.append([op.kind for op in ops]))
+    tid = ws.add_tree("Problem")
+    ws.add_why(tid, None, "Because")
+    assert calls == [["exercise.add"], ["five_whys.add"]]
+
+
+def test_refresh_picks_up_other_kernels_once(ws: Workshop, db_path: Path) -> None:
+    tid = ws.add_tree("Problem")
+    other = open_workshop("demo", db=Journal(db_path), actor="participant-1")
+    other.add_why(tid, None, "One")
+    other.add_why(tid, None, "Two")
+    seen = []
+    ws.on_change(lambda w, ops: seen.append(len(ops)))
+    assert ws.refresh() is True
+    assert seen == [2]
+    assert ws.refresh() is False
+    assert ws.state == other.state
+
+
+def test_stale_handle_validates_against_the_latest_state(ws: Workshop, db_path: Path) -> None:
+    tid = ws.add_tree("Problem")
+    a = ws.add_why(tid, None, "A")
+    other = open_workshop("demo", db=Journal(db_path), actor="p2")
+    b = other.add_why(tid, a, "B")
+    # ws has not refreshed, yet moving A under B must see B and refuse the cycle.
+    with pytest.raises(Conflict, match="cycle"):
+        ws.move_why(tid, a, b)
+    assert b in ws.tree(tid).nodes, "the refused intent still brought the handle up to date"
+
+
+def test_undo_takes_back_only_my_own_last_operation(ws: Workshop, db_path: Path) -> None:
+    tid = ws.add_tree("Problem")
+    mine = ws.add_why(tid, None, "Mine")
+    other = open_workshop("demo", db=Journal(db_path), actor="p2")
+    theirs = other.add_why(tid, None, "Theirs")
+    ws.refresh()
+    ws.edit_why(tid, mine, answer="Mine, reworded")
+    ws.undo()
+    assert ws.tree(tid).node(mine).answer == "Mine"
+    ws.undo()
+    assert mine not in ws.tree(tid).nodes
+    assert theirs in ws.tree(tid).nodes
+    other.refresh()
+    other.undo()
+    assert theirs not in other.tree(tid).nodes
+
+
+def test_undo_with_nothing_left_says_so(ws: Workshop) -> None:
+    with pytest.raises(NotFound, match="Nothing to undo for 'facilitator'"):
+        ws.undo()
+
+
+def test_undo_refused_when_others_built_on_it(ws: Workshop, db_path: Path) -> None:
+    tid = ws.add_tree("Problem")
+    mine = ws.add_why(tid, None, "Mine")
+    other = open_workshop("demo", db=Journal(db_path), actor="p2")
+    other.add_why(tid, mine, "Under yours")
+    before = ws.journal.count("demo")
+    with pytest.raises(Conflict, match="Cannot undo 'five_whys.add'.*Delete it instead"):
+        ws.undo()
+    assert ws.journal.count("demo") == before
+
+
+def test_delete_and_restore_a_branch(ws: Workshop) -> None:
+    tid = ws.add_tree("Problem")
+    a = ws.add_why(tid, None, "A")
+    b = ws.add_why(tid, a, "B")
+    ws.delete_why(tid, a)
+    assert ws.tree(tid).visible_nodes() == []
+    ws.restore_why(tid, a)
+    assert [n.id for n in ws.tree(tid).visible_nodes()] == [a, b]
+
+
+def test_survey_and_journey_intents(ws: Workshop) -> None:
+    sid = ws.add_survey(
+        "Check", [{"id": "people", "title": "People"}], [{"id": "q1", "text": "We share context", "lens": "people"}]
+    )
+    rid = ws.add_respondent(sid, department="Sales", role="Lead")
+    ws.answer(sid, rid, "q1", 2, comment="rarely")
+    ws.answer(sid, rid, "q1", 3)
+    assert ws.survey(sid).answer(rid, "q1").value == 3
+    ws.set_survey_open(sid, False)
+    with pytest.raises(Conflict, match="closed"):
+        ws.answer(sid, rid, "q1", 5)
+
+    jid = ws.add_journey("Onboarding", [{"id": "sales", "name": "Sales"}], ["Sales", "Delivery"])
+    s1 = ws.add_step(jid, "intended", "Qualify", stage="sales", owner="Sales")
+    s2 = ws.add_step(jid, "intended", "Kick-off", owner="Delivery", info_requested=["phone number"])
+    ws.set_handover(jid, "intended", s1, s2, what_travels=["scope"], owner="Sales lead")
+    ws.copy_layer(jid, "intended", "actual")
+    ws.edit_step(jid, "actual", s2, friction=4, workarounds=["email chase"])
+    ws.move_step(jid, "actual", s2, 0)
+    assert [s.id for s in ws.journey(jid).actual.steps] == [s2, s1]
+    assert [s.id for s in ws.journey(jid).intended.steps] == [s1, s2]
+    ws.remove_step(jid, "actual", s1)
+    ws.undo()
+    assert ws.journey(jid).actual.handovers.keys() == {f"{s1}>{s2}"}
+
+
+def test_open_workshop_defaults(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(NotFound, match="No workshop in .* yet. Create one with 'servicekit new'"):
+        open_workshop(db=db_path)
+    create_workshop("first", "First", db=db_path)
+    create_workshop("second", "Second", db=db_path)
+    monkeypatch.setenv("SERVICEKIT_WORKSHOP", "first")
+    assert open_workshop(db=db_path).slug == "first"
+    monkeypatch.delenv("SERVICEKIT_WORKSHOP")
+    assert open_workshop(db=db_path).slug == "second", "the most recently changed one"
+    with pytest.raises(NotFound, match="Known workshops: second, first"):
+        open_workshop("third", db=db_path)
+
+
+def test_database_location_follows_servicekit_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SERVICEKIT_DB", str(tmp_path / "env.db"))
+    create_workshop("x", "X")
+    assert (tmp_path / "env.db").exists()
+    monkeypatch.delenv("SERVICEKIT_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    create_workshop("y", "Y")
+    assert (tmp_path / "xdg" / "servicekit" / "servicekit.db").exists()
+
+
+def test_bad_actor_name(journal: Journal) -> None:
+    create_workshop("a", "A", db=journal)
+    with pytest.raises(InvalidInput, match="actor"):
+        open_workshop("a", db=journal, actor=" ")
+
+
+def test_listener_errors_are_raised_after_the_change_is_kept(ws: Workshop) -> None:
+    later = []
+    ws.on_change(lambda w, ops: 1 / 0)
+    ws.on_change(lambda w, ops: later.append(True))
+    with pytest.raises(ZeroDivisionError):
+        ws.add_tree("Problem")
+    assert later == [True]
+    assert len(ws.state.trees) == 1
