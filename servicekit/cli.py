@@ -1,0 +1,164 @@
+"""The ``servicekit`` command: create, list, move and serve workshops.
+
+Errors print one line that says what is wrong and what to do, and exit with
+status 1 (2 for a mistyped command line); never a traceback, unless
+``SERVICEKIT_DEBUG=1`` asks for one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import NotFound, ServiceKitError
+from .journal import Journal, read_workshop_file
+
+__all__ = ["SAMPLE_FILE", "SAMPLE_SLUG", "main"]
+
+_REPO = Path(__file__).resolve().parent.parent
+#: The bundled sample workshop, and the name it is stored under.
+SAMPLE_FILE = _REPO / "data" / "samples" / "northbridge-search.json"
+SAMPLE_SLUG = "northbridge"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="servicekit",
+        description="Run service-design workshops: Five Whys, questionnaires, journey maps.",
+    )
+    parser.add_argument(
+        "--db", metavar="PATH", help="database file (default: $SERVICEKIT_DB, else ~/.local/share/servicekit/servicekit.db)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    new = sub.add_parser("new", help="create a workshop")
+    new.add_argument("slug", help="short name used in addresses, e.g. acme-onboarding")
+    new.add_argument("--title", help="title shown to the room (default: from the slug)")
+    new.add_argument("--client", default="", help="client organisation")
+    new.add_argument("--date", default="", help="workshop date, YYYY-MM-DD")
+    new.add_argument("--join-code", help="code participants type to join (default: random)")
+    new.add_argument("--sample", action="store_true", help="start from the bundled sample workshop")
+
+    sub.add_parser("list", help="list stored workshops")
+
+    exp = sub.add_parser("export-json", help="write one workshop, with its history, to a JSON file")
+    exp.add_argument("slug")
+    exp.add_argument("--out", metavar="FILE", help="output file (default: SLUG.json; '-' for standard output)")
+
+    imp = sub.add_parser("import-json", help="store a workshop from a JSON file written by export-json")
+    imp.add_argument("file")
+    imp.add_argument("--as", dest="slug", metavar="SLUG", help="store it under another name")
+
+    serve = sub.add_parser("serve", help="serve the workshop app with Voila")
+    serve.add_argument("workshop", nargs="?", help="workshop to open (default: the most recent)")
+    serve.add_argument("--sample", action="store_true", help="serve the bundled sample workshop (stored if missing)")
+    serve.add_argument("--port", type=int, default=8866, help="port (default: 8866)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--open", action="store_true", help="open the start page in a browser")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except ServiceKitError as exc:
+        print(f"servicekit: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: say so in one line, unless asked for the details
+        if os.environ.get("SERVICEKIT_DEBUG"):
+            raise
+        print(f"servicekit: unexpected error: {type(exc).__name__}: {exc} (SERVICEKIT_DEBUG=1 shows details)",
+              file=sys.stderr)
+        return 1
+
+
+def _journal(args: argparse.Namespace) -> Journal:
+    return Journal(args.db)
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .workshop import create_workshop
+
+    with _journal(args) as journal:
+        if args.sample:
+            journal.import_(read_workshop_file(SAMPLE_FILE), source=str(SAMPLE_FILE), slug=args.slug)
+        else:
+            title = args.title or args.slug.replace("-", " ").capitalize()
+            create_workshop(args.slug, title, client=args.client, date=args.date, join_code=args.join_code, db=journal)
+        state, _ = journal.rebuild(args.slug)
+        print(f"Created workshop {state.slug!r} ({state.title}); join code {state.join_code}; stored in {journal.path}")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    with _journal(args) as journal:
+        rows = journal.workshops()
+        if not rows:
+            print(f"No workshops in {journal.path} yet. Create one with 'servicekit new SLUG'.")
+            return 0
+        for row in rows:
+            state, _ = journal.rebuild(row["slug"])
+            counts = f"{len(state.trees)} trees, {len(state.surveys)} surveys, {len(state.journeys)} journeys"
+            print(f"{row['slug']}\t{state.title}\t{counts}\t{row['operations']} operations\tlast change {row['last_at']}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    with _journal(args) as journal:
+        journal.require(args.slug)
+        text = json.dumps(journal.export(args.slug), ensure_ascii=False, indent=1) + "\n"
+    if args.out == "-":
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.out or f"{args.slug}.json")
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)  # never leave a half-written export behind
+    print(f"Wrote {out} ({len(text.encode()):,} bytes)")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    with _journal(args) as journal:
+        slug = journal.import_(read_workshop_file(args.file), source=args.file, slug=args.slug)
+        print(f"Imported workshop {slug!r} into {journal.path}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import run_voila
+
+    with _journal(args) as journal:
+        slug = args.workshop
+        if args.sample:
+            slug = slug or SAMPLE_SLUG
+            if not journal.exists(slug):
+                journal.import_(read_workshop_file(SAMPLE_FILE), source=str(SAMPLE_FILE), slug=slug)
+                print(f"Stored the sample workshop as {slug!r} in {journal.path}")
+        if slug is None:
+            rows = journal.workshops()
+            if not rows:
+                raise NotFound(f"No workshop in {journal.path} yet. Try 'servicekit serve --sample'.")
+            slug = rows[0]["slug"]
+        journal.require(slug)
+        db_path = journal.path.resolve()
+    # The kernels Voila starts read these to find the workshop.
+    os.environ["SERVICEKIT_DB"] = str(db_path)
+    os.environ["SERVICEKIT_WORKSHOP"] = slug
+    print(f"Workshop {slug!r} from {db_path}")
+    return run_voila(port=args.port, host=args.host, open_browser=args.open)
+
+
+_COMMANDS = {"new": _new, "list": _list, "export-json": _export, "import-json": _import, "serve": _serve}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One app per exercise, plus the start page; composition only."""

@@ -1,0 +1,65 @@
+"""The start page: which workshop is open, its join code, who joined, what exercises it holds."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from ...workshop import Workshop, open_workshop
+from ..views.common import MessageArea, esc, html_widget
+
+__all__ = ["start_app"]
+
+
+def _summary(ws: Workshop) -> str:
+    s = ws.state
+    rows = []
+    for tree in s.trees.values():
+        roots = sum(n.root_cause for n in tree.visible_nodes())
+        rows.append(("Five Whys", tree.problem, f"{len(tree.visible_nodes())} answers, {roots} root causes"))
+    for survey in s.surveys.values():
+        state = "open" if survey.is_open else "closed"
+        rows.append(("Questionnaire", survey.title, f"{len(survey.respondents)} respondents, {state}"))
+    for journey in s.journeys.values():
+        counts = f"{len(journey.intended.steps)} intended steps, {len(journey.actual.steps)} actual steps"
+        rows.append(("Journey map", journey.name, counts))
+    items = "".join(
+        f"<tr><td>{esc(kind)}</td><td>{esc(name)}</td><td>{esc(detail)}</td></tr>" for kind, name, detail in rows
+    )
+    table = (
+        f'<table class="sk-exercises"><thead><tr><th>Exercise</th><th>Topic</th><th>So far</th></tr></thead>'
+        f"<tbody>{items}</tbody></table>"
+        if rows
+        else "<p>No exercises yet.</p>"
+    )
+    subtitle = " · ".join(esc(x) for x in (s.client, s.date) if x)
+    departments = sorted({p.department for p in s.participants.values() if p.department})
+    return (
+        f'<h1 class="sk-title">{esc(s.title)}</h1>'
+        f'<p class="sk-subtitle">{subtitle}</p>'
+        f'<p class="sk-join">Join code <strong class="sk-join-code">{esc(s.join_code)}</strong></p>'
+        f'<p class="sk-participants">{len(s.participants)} participants'
+        f"{' from ' + esc(', '.join(departments)) if departments else ''}</p>"
+        f"{table}"
+    )
+
+
+def start_app(workshop: str | None = None) -> widgets.Widget:
+    """The start page for ``workshop`` (default: ``$SERVICEKIT_WORKSHOP`` or the most recent).
+
+    Returns the widget (Voila and Jupyter display it as the cell's result).
+    """
+    messages = MessageArea()
+    try:
+        ws = open_workshop(workshop)
+    except Exception as exc:  # no workshop yet, or a bad database: say so on the page
+        messages.show(str(exc))
+        box = widgets.VBox([messages.widget])
+        box.add_class("sk-start")
+        return box
+    body = html_widget(_summary(ws), "sk-summary")
+    refresh = widgets.Button(description="Refresh", icon="refresh", tooltip="Show changes made on other pages")
+    refresh.on_click(messages.guard(lambda _: ws.refresh()))
+    ws.on_change(lambda w, ops: setattr(body, "value", _summary(w)))
+    box = widgets.VBox([body, refresh, messages.widget])
+    box.add_class("sk-start")
+    return box

@@ -1,0 +1,59 @@
+"""Views every app uses: a message area that shows errors, and safe HTML."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import ipywidgets as widgets
+
+from ...errors import ServiceKitError
+
+__all__ = ["MessageArea", "esc", "html_widget"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def esc(text: object) -> str:
+    """Escape any stored text for HTML: participant text is untrusted."""
+    return html.escape(str(text), quote=True)
+
+
+def html_widget(markup: str, css_class: str | None = None) -> widgets.HTML:
+    """An HTML widget from markup whose variable parts were passed through :func:`esc`."""
+    box = widgets.HTML(markup)
+    if css_class:
+        box.add_class(css_class)
+    return box
+
+
+class MessageArea:
+    """Where callback errors go, so none is swallowed: one line, styled by severity."""
+
+    def __init__(self) -> None:
+        self.widget = widgets.HTML("")
+        self.widget.add_class("sk-messages")
+
+    def show(self, text: str, level: str = "error") -> None:
+        self.widget.value = f'<div class="sk-message sk-{esc(level)}" role="alert">{esc(text)}</div>'
+
+    def clear(self) -> None:
+        self.widget.value = ""
+
+    def guard(self, fn: F) -> F:
+        """Wrap a callback: a servicekit error is shown as its message, anything else with its type."""
+
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            try:
+                result = fn(*args, **kwargs)
+            except ServiceKitError as exc:
+                self.show(str(exc))
+                return None
+            except Exception as exc:
+                self.show(f"Something went wrong ({type(exc).__name__}: {exc}). Your earlier work is saved.")
+                return None
+            self.clear()
+            return result
+
+        return wrapped  # type: ignore[return-value]

@@ -1,0 +1,51 @@
+"""Start page, headless: built from the store, refreshed on click, text escaped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ipywidgets as widgets
+import pytest
+
+from servicekit import create_workshop, open_workshop
+from servicekit.ui import start_app
+
+
+def _find(root: widgets.Widget, kind: type, css: str | None = None, **attrs: object) -> list[widgets.Widget]:
+    """Widgets of a type (and CSS class, and attribute values) under ``root``."""
+    found = []
+    stack = [root]
+    while stack:
+        w = stack.pop()
+        if isinstance(w, kind) and (css is None or css in w._dom_classes) and all(getattr(w, k) == v for k, v in attrs.items()):
+            found.append(w)
+        stack.extend(getattr(w, "children", ()))
+    return found
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "s.db"
+    monkeypatch.setenv("SERVICEKIT_DB", str(path))
+    return path
+
+
+def test_start_page_shows_the_workshop_and_picks_up_changes(db: Path) -> None:
+    create_workshop("acme", "Acme onboarding", client="Acme", join_code="JOIN42")
+    app = start_app("acme")
+    assert "sk-start" in app._dom_classes
+    text = _find(app, widgets.HTML, "sk-summary")[0].value
+    assert '<h1 class="sk-title">Acme onboarding</h1>' in text and "JOIN42" in text
+    other = open_workshop("acme", actor="p1")
+    other.add_tree('<img src=x onerror="alert(1)"> tickets reopen')
+    _find(app, widgets.Button, description="Refresh")[0].click()
+    text = _find(app, widgets.HTML, "sk-summary")[0].value
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; tickets reopen" in text
+    assert "<img" not in text
+
+
+def test_start_page_explains_a_missing_workshop(db: Path) -> None:
+    app = start_app("nope")
+    message = _find(app, widgets.HTML, "sk-messages")[0].value
+    assert "No workshop &#x27;nope&#x27;" in message or "No workshop in" in message
+    assert 'role="alert"' in message
