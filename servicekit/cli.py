@@ -31,7 +31,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Run service-design workshops: Five Whys, questionnaires, journey maps.",
     )
     parser.add_argument(
-        "--db", metavar="PATH", help="database file (default: $SERVICEKIT_DB, else ~/.local/share/servicekit/servicekit.db)"
+        "--db",
+        metavar="PATH",
+        help="database file (default: $SERVICEKIT_DB, else ~/.local/share/servicekit/servicekit.db)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -47,17 +49,27 @@ def _parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export-json", help="write one workshop, with its history, to a JSON file")
     exp.add_argument("slug")
-    exp.add_argument("--out", metavar="FILE", help="output file (default: SLUG.json; '-' for standard output)")
+    exp.add_argument(
+        "--out", metavar="FILE", help="output file (default: SLUG.json; '-' for standard output)"
+    )
 
-    imp = sub.add_parser("import-json", help="store a workshop from a JSON file written by export-json")
+    imp = sub.add_parser(
+        "import-json", help="store a workshop from a JSON file written by export-json"
+    )
     imp.add_argument("file")
     imp.add_argument("--as", dest="slug", metavar="SLUG", help="store it under another name")
 
     serve = sub.add_parser("serve", help="serve the workshop app with Voila")
     serve.add_argument("workshop", nargs="?", help="workshop to open (default: the most recent)")
-    serve.add_argument("--sample", action="store_true", help="serve the bundled sample workshop (stored if missing)")
+    serve.add_argument(
+        "--sample",
+        action="store_true",
+        help="serve the bundled sample workshop (stored if missing)",
+    )
     serve.add_argument("--port", type=int, default=8866, help="port (default: 8866)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
     serve.add_argument("--open", action="store_true", help="open the start page in a browser")
     return parser
 
@@ -75,8 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so in one line, unless asked for the details
         if os.environ.get("SERVICEKIT_DEBUG"):
             raise
-        print(f"servicekit: unexpected error: {type(exc).__name__}: {exc} (SERVICEKIT_DEBUG=1 shows details)",
-              file=sys.stderr)
+        print(
+            f"servicekit: unexpected error: {type(exc).__name__}: {exc} (SERVICEKIT_DEBUG=1 shows details)",
+            file=sys.stderr,
+        )
         return 1
 
 
@@ -89,12 +103,23 @@ def _new(args: argparse.Namespace) -> int:
 
     with _journal(args) as journal:
         if args.sample:
-            journal.import_(read_workshop_file(SAMPLE_FILE), source=str(SAMPLE_FILE), slug=args.slug)
+            journal.import_(
+                read_workshop_file(SAMPLE_FILE), source=str(SAMPLE_FILE), slug=args.slug
+            )
         else:
             title = args.title or args.slug.replace("-", " ").capitalize()
-            create_workshop(args.slug, title, client=args.client, date=args.date, join_code=args.join_code, db=journal)
+            create_workshop(
+                args.slug,
+                title,
+                client=args.client,
+                date=args.date,
+                join_code=args.join_code,
+                db=journal,
+            )
         state, _ = journal.rebuild(args.slug)
-        print(f"Created workshop {state.slug!r} ({state.title}); join code {state.join_code}; stored in {journal.path}")
+        print(
+            f"Created workshop {state.slug!r} ({state.title}); join code {state.join_code}; stored in {journal.path}"
+        )
     return 0
 
 
@@ -107,7 +132,9 @@ def _list(args: argparse.Namespace) -> int:
         for row in rows:
             state, _ = journal.rebuild(row["slug"])
             counts = f"{len(state.trees)} trees, {len(state.surveys)} surveys, {len(state.journeys)} journeys"
-            print(f"{row['slug']}\t{state.title}\t{counts}\t{row['operations']} operations\tlast change {row['last_at']}")
+            print(
+                f"{row['slug']}\t{state.title}\t{counts}\t{row['operations']} operations\tlast change {row['last_at']}"
+            )
     return 0
 
 
@@ -146,7 +173,9 @@ def _serve(args: argparse.Namespace) -> int:
         if slug is None:
             rows = journal.workshops()
             if not rows:
-                raise NotFound(f"No workshop in {journal.path} yet. Try 'servicekit serve --sample'.")
+                raise NotFound(
+                    f"No workshop in {journal.path} yet. Try 'servicekit serve --sample'."
+                )
             slug = rows[0]["slug"]
         journal.require(slug)
         db_path = journal.path.resolve()
@@ -157,7 +186,13 @@ def _serve(args: argparse.Namespace) -> int:
     return run_voila(port=args.port, host=args.host, open_browser=args.open)
 
 
-_COMMANDS = {"new": _new, "list": _list, "export-json": _export, "import-json": _import, "serve": _serve}
+_COMMANDS = {
+    "new": _new,
+    "list": _list,
+    "export-json": _export,
+    "import-json": _import,
+    "serve": _serve,
+}
 
 
 if __name__ == "__main__":

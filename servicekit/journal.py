@@ -30,7 +30,14 @@ from .models import FORMAT_VERSION, WorkshopState, apply
 from .models._base import check_format_version
 from .models.workshop import check_slug
 
-__all__ = ["SCHEMA_VERSION", "SNAPSHOT_EVERY", "Journal", "Operation", "default_path", "read_workshop_file"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "SNAPSHOT_EVERY",
+    "Journal",
+    "Operation",
+    "default_path",
+    "read_workshop_file",
+]
 
 #: Version of the database schema; older files are migrated on open.
 SCHEMA_VERSION = 1
@@ -109,7 +116,9 @@ class Journal:
         self.path = Path(path).expanduser() if path is not None else default_path()
         self._lock = threading.RLock()
         if self.path.exists() and self.path.is_dir():
-            raise StorageError(f"{self.path} is a directory. Give the path of a database file instead.")
+            raise StorageError(
+                f"{self.path} is a directory. Give the path of a database file instead."
+            )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = sqlite3.connect(
@@ -185,7 +194,9 @@ class Journal:
             except sqlite3.OperationalError as exc:
                 text = str(exc)
                 if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
-                    raise StorageError(f"{self.path}: {text}. Another program may be holding it.") from None
+                    raise StorageError(
+                        f"{self.path}: {text}. Another program may be holding it."
+                    ) from None
                 time.sleep(delay * (1 + random.random()))
                 delay = min(delay * 2, 0.2)
 
@@ -204,14 +215,20 @@ class Journal:
 
     def exists(self, slug: str) -> bool:
         """True when a workshop with this slug is stored."""
-        row = self._retry(lambda: self._db.execute("SELECT 1 FROM workshops WHERE slug=?", (slug,)).fetchone())
+        row = self._retry(
+            lambda: self._db.execute("SELECT 1 FROM workshops WHERE slug=?", (slug,)).fetchone()
+        )
         return row is not None
 
     def require(self, slug: str) -> None:
         """Raise :class:`NotFound` with the known slugs when ``slug`` is not stored."""
         if not self.exists(slug):
             known = [w["slug"] for w in self.workshops()][:8]
-            hint = f" Known workshops: {', '.join(known)}." if known else " Create one with 'servicekit new'."
+            hint = (
+                f" Known workshops: {', '.join(known)}."
+                if known
+                else " Create one with 'servicekit new'."
+            )
             raise NotFound(f"No workshop {slug!r} in {self.path}.{hint}")
 
     def operations(self, slug: str, after: int = 0) -> list[Operation]:
@@ -228,7 +245,9 @@ class Journal:
     def last_seq(self, slug: str) -> int:
         """Sequence number of the workshop's latest operation (0 if none)."""
         row = self._retry(
-            lambda: self._db.execute("SELECT MAX(seq) FROM ops WHERE workshop=?", (slug,)).fetchone()
+            lambda: self._db.execute(
+                "SELECT MAX(seq) FROM ops WHERE workshop=?", (slug,)
+            ).fetchone()
         )
         return int(row[0] or 0)
 
@@ -280,7 +299,9 @@ class Journal:
             state, _ = apply(state, op.kind, op.payload)
             seq = op.seq
         if state is None:
-            raise StorageError(f"Workshop {slug!r} in {self.path} has no operations; it cannot be opened.")
+            raise StorageError(
+                f"Workshop {slug!r} in {self.path} has no operations; it cannot be opened."
+            )
         return state, seq
 
     # -- writing --------------------------------------------------------------------------------
@@ -307,14 +328,29 @@ class Journal:
                     cur = db.execute(
                         """INSERT INTO ops (workshop, at, actor, kind, payload, inverse, undoes)
                            VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                        (slug, at, actor, kind, text, _dump(inverse, kind) if inverse else None, undoes),
+                        (
+                            slug,
+                            at,
+                            actor,
+                            kind,
+                            text,
+                            _dump(inverse, kind) if inverse else None,
+                            undoes,
+                        ),
                     )
-                    stored.append(Operation(cur.lastrowid or 0, slug, at, actor, kind, payload, inverse, undoes))
+                    stored.append(
+                        Operation(
+                            cur.lastrowid or 0, slug, at, actor, kind, payload, inverse, undoes
+                        )
+                    )
                 return others + stored
 
-        return self._retry(work)
+        stored: list[Operation] = self._retry(work)
+        return stored
 
-    def create(self, slug: str, actor: str, first: Mapping[str, Any], *, kind: str = "workshop.create") -> WorkshopState:
+    def create(
+        self, slug: str, actor: str, first: Mapping[str, Any], *, kind: str = "workshop.create"
+    ) -> WorkshopState:
         """Store a new workshop whose first operation is ``kind`` with payload ``first``."""
         check_slug(slug)
         state, _ = apply(None, kind, first)
@@ -351,7 +387,9 @@ class Journal:
     def last_snapshot_seq(self, slug: str) -> int:
         """Sequence number of the latest snapshot (0 if none)."""
         row = self._retry(
-            lambda: self._db.execute("SELECT MAX(seq) FROM snapshots WHERE workshop=?", (slug,)).fetchone()
+            lambda: self._db.execute(
+                "SELECT MAX(seq) FROM snapshots WHERE workshop=?", (slug,)
+            ).fetchone()
         )
         return int(row[0] or 0)
 
@@ -365,7 +403,8 @@ class Journal:
             "exported_at": now(),
             "workshop": state.to_dict(),
             "operations": [
-                {k: v for k, v in op.to_dict().items() if k != "workshop"} for op in self.operations(slug)
+                {k: v for k, v in op.to_dict().items() if k != "workshop"}
+                for op in self.operations(slug)
             ],
         }
 
@@ -388,7 +427,12 @@ class Journal:
             rows = _check_history(history, state, source)
             self._insert_history(target, rows)
         else:
-            self.create(target, "import", {"state": {**state.to_dict(), "slug": target}}, kind="workshop.restore")
+            self.create(
+                target,
+                "import",
+                {"state": {**state.to_dict(), "slug": target}},
+                kind="workshop.restore",
+            )
         return target
 
     def _insert_history(self, slug: str, rows: list[dict[str, Any]]) -> None:
@@ -400,7 +444,9 @@ class Journal:
                         "another name (servicekit import-json FILE --as NEW-NAME)."
                     )
                     raise Conflict(msg)
-                db.execute("INSERT INTO workshops (slug, created_at) VALUES (?, ?)", (slug, rows[0]["at"]))
+                db.execute(
+                    "INSERT INTO workshops (slug, created_at) VALUES (?, ?)", (slug, rows[0]["at"])
+                )
                 remap: dict[int, int] = {}
                 for row in rows:
                     payload = dict(row["payload"])
@@ -412,8 +458,15 @@ class Journal:
                     cur = db.execute(
                         """INSERT INTO ops (workshop, at, actor, kind, payload, inverse, undoes)
                            VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                        (slug, row["at"], row["actor"], row["kind"], _dump(payload, row["kind"]),
-                         _dump(inverse, row["kind"]) if inverse else None, undoes),
+                        (
+                            slug,
+                            row["at"],
+                            row["actor"],
+                            row["kind"],
+                            _dump(payload, row["kind"]),
+                            _dump(inverse, row["kind"]) if inverse else None,
+                            undoes,
+                        ),
                     )
                     remap[row["seq"]] = cur.lastrowid or 0
 
@@ -428,7 +481,9 @@ def read_workshop_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     except FileNotFoundError:
         raise NotFound(f"{path}: no such file. Check the path.") from None
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path}: not UTF-8 text (byte {exc.start}). Is this a servicekit JSON export?") from None
+        raise InvalidInput(
+            f"{path}: not UTF-8 text (byte {exc.start}). Is this a servicekit JSON export?"
+        ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -438,7 +493,9 @@ def read_workshop_file(path: str | os.PathLike[str]) -> dict[str, Any]:
         )
         raise InvalidInput(msg) from None
     if not isinstance(data, dict):
-        raise InvalidInput(f"{path}: expected a JSON object with a 'workshop' field, found {type(data).__name__}.")
+        raise InvalidInput(
+            f"{path}: expected a JSON object with a 'workshop' field, found {type(data).__name__}."
+        )
     return data
 
 
@@ -452,14 +509,24 @@ def _check_history(history: Any, state: WorkshopState, source: str) -> list[dict
         where = f"{source}: operations[{i}]"
         if not isinstance(row, Mapping):
             raise InvalidInput(f"{where}: expected an object.")
-        for key, kind in (("seq", int), ("at", str), ("actor", str), ("kind", str), ("payload", dict)):
+        for key, kind in (
+            ("seq", int),
+            ("at", str),
+            ("actor", str),
+            ("kind", str),
+            ("payload", dict),
+        ):
             if not isinstance(row.get(key), kind):
                 raise InvalidInput(f"{where}.{key}: missing or of the wrong type.")
         if row["seq"] in seen:
-            raise Conflict(f"{where}.seq: {row['seq']} appears twice. Each operation has its own number.")
+            raise Conflict(
+                f"{where}.seq: {row['seq']} appears twice. Each operation has its own number."
+            )
         seen.add(row["seq"])
         if row["kind"] == "undo" and row["payload"].get("target") not in seen:
-            raise InvalidInput(f"{where}: undoes operation {row['payload'].get('target')!r}, which is not before it.")
+            raise InvalidInput(
+                f"{where}: undoes operation {row['payload'].get('target')!r}, which is not before it."
+            )
         try:
             replayed, _ = apply(replayed, row["kind"], row["payload"])
         except (InvalidInput, Conflict, NotFound, FormatVersionError) as exc:
@@ -473,11 +540,22 @@ def _check_history(history: Any, state: WorkshopState, source: str) -> list[dict
 def _dump(value: Any, kind: str) -> str:
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if len(text.encode("utf-8")) > MAX_PAYLOAD:
-        msg = f"Operation {kind!r} is {len(text):,} characters of data; the limit is {MAX_PAYLOAD:,}."
+        msg = (
+            f"Operation {kind!r} is {len(text):,} characters of data; the limit is {MAX_PAYLOAD:,}."
+        )
         raise InvalidInput(msg + " Split it into smaller changes.")
     return text
 
 
 def _row(row: Sequence[Any]) -> Operation:
     seq, workshop, at, actor, kind, payload, inverse, undoes = row
-    return Operation(seq, workshop, at, actor, kind, json.loads(payload), json.loads(inverse) if inverse else None, undoes)
+    return Operation(
+        seq,
+        workshop,
+        at,
+        actor,
+        kind,
+        json.loads(payload),
+        json.loads(inverse) if inverse else None,
+        undoes,
+    )

@@ -84,7 +84,9 @@ class Workshop:
 
     def __init__(self, journal: Journal, slug: str, *, actor: str = "facilitator") -> None:
         if not isinstance(actor, str) or not actor.strip() or len(actor) > 200:
-            raise InvalidInput(f"actor: {actor!r} is not a name for who acts. Give 1-200 characters.")
+            raise InvalidInput(
+                f"actor: {actor!r} is not a name for who acts. Give 1-200 characters."
+            )
         self.journal = journal
         self.slug = slug
         self.actor = actor
@@ -128,7 +130,9 @@ class Workshop:
         self._since_snapshot += len(ops)
         if self._since_snapshot >= SNAPSHOT_EVERY:
             # Another kernel may have stored one meanwhile: count from the latest.
-            self._since_snapshot = self.journal.count(self.slug, self.journal.last_snapshot_seq(self.slug), self.seq)
+            self._since_snapshot = self.journal.count(
+                self.slug, self.journal.last_snapshot_seq(self.slug), self.seq
+            )
             if self._since_snapshot >= SNAPSHOT_EVERY:
                 self.journal.snapshot(self.slug, self.seq, state)
                 self._since_snapshot = 0
@@ -147,7 +151,9 @@ class Workshop:
         """
         seen: dict[str, Any] = {}
 
-        def decide(others: list[Operation]) -> list[tuple[str, str, dict[str, Any], dict[str, Any] | None]]:
+        def decide(
+            others: list[Operation],
+        ) -> list[tuple[str, str, dict[str, Any], dict[str, Any] | None]]:
             state = self.state
             for op in others:
                 state, _ = apply(state, op.kind, op.payload)
@@ -174,7 +180,14 @@ class Workshop:
         """Move the room to another phase: collect, reveal, discuss or vote."""
         self.edit_details(phase=phase)
 
-    def join(self, name: str = "", department: str = "", role: str = "", *, participant_id: str | None = None) -> str:
+    def join(
+        self,
+        name: str = "",
+        department: str = "",
+        role: str = "",
+        *,
+        participant_id: str | None = None,
+    ) -> str:
         """Add a participant (or update their details); return their id."""
         pid = participant_id or new_id("p-")
         person = {"id": pid, "name": name, "department": department, "role": role}
@@ -213,12 +226,15 @@ class Workshop:
     # -- five whys ---------------------------------------------------------------------------------
     def tree(self, tree_id: str) -> FiveWhys:
         """The Five Whys tree with this id."""
-        return self.state.exercise("five_whys", tree_id)
+        found: FiveWhys = self.state.exercise("five_whys", tree_id)
+        return found
 
     def add_tree(self, problem: str, *, tree_id: str | None = None) -> str:
         """Start a Five Whys tree for a problem statement; return its id."""
         tid = tree_id or new_id("t-")
-        self._commit("exercise.add", {"exercise": "five_whys", "value": {"id": tid, "problem": problem}})
+        self._commit(
+            "exercise.add", {"exercise": "five_whys", "value": {"id": tid, "problem": problem}}
+        )
         return tid
 
     def set_problem(self, tree_id: str, problem: str) -> None:
@@ -272,13 +288,22 @@ class Workshop:
         self, tree_id: str, node_id: str, kind: str, action: str, *, owner: str = "", due: str = ""
     ) -> str:
         """Add a countermeasure (eliminate, move_earlier, simplify, automate) to a node."""
-        measure = {"id": new_id("c-"), "node": node_id, "kind": kind, "action": action, "owner": owner, "due": due}
+        measure = {
+            "id": new_id("c-"),
+            "node": node_id,
+            "kind": kind,
+            "action": action,
+            "owner": owner,
+            "due": due,
+        }
         self._commit("five_whys.measure", {"tree": tree_id, "measure": measure})
         return str(measure["id"])
 
     def edit_countermeasure(self, tree_id: str, measure_id: str, **changes: Any) -> None:
         """Change a countermeasure's kind, action, owner or due date."""
-        self._commit("five_whys.measure_edit", {"tree": tree_id, "id": measure_id, "changes": changes})
+        self._commit(
+            "five_whys.measure_edit", {"tree": tree_id, "id": measure_id, "changes": changes}
+        )
 
     def remove_countermeasure(self, tree_id: str, measure_id: str) -> None:
         """Remove a countermeasure."""
@@ -287,7 +312,8 @@ class Workshop:
     # -- survey ------------------------------------------------------------------------------------
     def survey(self, survey_id: str) -> Survey:
         """The survey with this id."""
-        return self.state.exercise("survey", survey_id)
+        found: Survey = self.state.exercise("survey", survey_id)
+        return found
 
     def add_survey(
         self,
@@ -300,7 +326,13 @@ class Workshop:
     ) -> str:
         """Add a questionnaire from its lenses and questions (plain data); return its id."""
         sid = survey_id or new_id("s-")
-        value = {"id": sid, "title": title, "lenses": list(lenses), "questions": list(questions), "anonymous": anonymous}
+        value = {
+            "id": sid,
+            "title": title,
+            "lenses": list(lenses),
+            "questions": list(questions),
+            "anonymous": anonymous,
+        }
         self._commit("exercise.add", {"exercise": "survey", "value": value})
         return sid
 
@@ -309,7 +341,12 @@ class Workshop:
         self._commit("survey.open", {"survey": survey_id, "open": is_open})
 
     def add_respondent(
-        self, survey_id: str, *, department: str = "", role: str = "", participant: str | None = None,
+        self,
+        survey_id: str,
+        *,
+        department: str = "",
+        role: str = "",
+        participant: str | None = None,
         respondent_id: str | None = None,
     ) -> str:
         """Register someone answering the questionnaire; return the respondent id."""
@@ -318,12 +355,21 @@ class Workshop:
         self._commit("survey.respondent", {"survey": survey_id, "respondent": who})
         return rid
 
-    def answer(self, survey_id: str, respondent_id: str, question_id: str, value: int | str, comment: str = "") -> None:
+    def answer(
+        self,
+        survey_id: str,
+        respondent_id: str,
+        question_id: str,
+        value: int | str,
+        comment: str = "",
+    ) -> None:
         """Give or change an answer (while the questionnaire is open)."""
         from .journal import now
 
         answer = {"question": question_id, "value": value, "comment": comment, "at": now()}
-        self._commit("survey.answer", {"survey": survey_id, "respondent": respondent_id, "answer": answer})
+        self._commit(
+            "survey.answer", {"survey": survey_id, "respondent": respondent_id, "answer": answer}
+        )
 
     def clear_answer(self, survey_id: str, respondent_id: str, question_id: str) -> None:
         """Withdraw an answer (while the questionnaire is open)."""
@@ -333,7 +379,8 @@ class Workshop:
     # -- journey -----------------------------------------------------------------------------------
     def journey(self, journey_id: str) -> JourneyMap:
         """The journey map with this id."""
-        return self.state.exercise("journey", journey_id)
+        found: JourneyMap = self.state.exercise("journey", journey_id)
+        return found
 
     def add_journey(
         self,
@@ -349,14 +396,21 @@ class Workshop:
         self._commit("exercise.add", {"exercise": "journey", "value": value})
         return jid
 
-    def set_stages(self, journey_id: str, stages: Sequence[Mapping[str, Any]], teams: Sequence[str] | None = None) -> None:
+    def set_stages(
+        self,
+        journey_id: str,
+        stages: Sequence[Mapping[str, Any]],
+        teams: Sequence[str] | None = None,
+    ) -> None:
         """Replace a journey's stages (and optionally its team lanes)."""
         payload: dict[str, Any] = {"journey": journey_id, "stages": list(stages)}
         if teams is not None:
             payload["teams"] = list(teams)
         self._commit("journey.stages", payload)
 
-    def add_step(self, journey_id: str, layer: str, name: str, *, index: int | None = None, **fields: Any) -> str:
+    def add_step(
+        self, journey_id: str, layer: str, name: str, *, index: int | None = None, **fields: Any
+    ) -> str:
         """Add a step to a layer (at ``index``, default the end); return its id.
 
         ``fields`` are any of :class:`~servicekit.models.Step`'s: stage, owner,
@@ -372,15 +426,23 @@ class Workshop:
 
     def edit_step(self, journey_id: str, layer: str, step_id: str, **changes: Any) -> None:
         """Change some fields of a step."""
-        self._commit("journey.edit_step", {"journey": journey_id, "layer": layer, "step": step_id, "changes": changes})
+        self._commit(
+            "journey.edit_step",
+            {"journey": journey_id, "layer": layer, "step": step_id, "changes": changes},
+        )
 
     def move_step(self, journey_id: str, layer: str, step_id: str, index: int) -> None:
         """Move a step to another position in its layer."""
-        self._commit("journey.move_step", {"journey": journey_id, "layer": layer, "step": step_id, "index": index})
+        self._commit(
+            "journey.move_step",
+            {"journey": journey_id, "layer": layer, "step": step_id, "index": index},
+        )
 
     def remove_step(self, journey_id: str, layer: str, step_id: str) -> None:
         """Remove a step (undo brings it back with its handover details)."""
-        self._commit("journey.remove_step", {"journey": journey_id, "layer": layer, "step": step_id})
+        self._commit(
+            "journey.remove_step", {"journey": journey_id, "layer": layer, "step": step_id}
+        )
 
     def set_handover(
         self,
@@ -395,9 +457,15 @@ class Workshop:
     ) -> None:
         """Record what must travel across a handover and who owns that join."""
         handover = {
-            "from_step": from_step, "to_step": to_step, "what_travels": list(what_travels), "owner": owner, "notes": notes,
+            "from_step": from_step,
+            "to_step": to_step,
+            "what_travels": list(what_travels),
+            "owner": owner,
+            "notes": notes,
         }
-        self._commit("journey.handover", {"journey": journey_id, "layer": layer, "handover": handover})
+        self._commit(
+            "journey.handover", {"journey": journey_id, "layer": layer, "handover": handover}
+        )
 
     def copy_layer(self, journey_id: str, source: str, target: str) -> None:
         """Replace layer ``target`` with a copy of layer ``source`` (e.g. intended -> actual)."""

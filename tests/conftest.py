@@ -9,8 +9,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # tests/strategies.py
 
-from servicekit import Workshop, create_workshop  # noqa: E402
-from servicekit.journal import Journal  # noqa: E402
+from servicekit import Workshop, create_workshop
+from servicekit.journal import Journal
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data" / "samples" / "northbridge-search.json"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import strategies as st
 
 from servicekit.models import (
@@ -66,14 +68,23 @@ def five_whys(draw: st.DrawFn) -> FiveWhys:
 
 @st.composite
 def surveys(draw: st.DrawFn) -> Survey:
-    lenses = tuple(Lens(id=i, title=draw(name)) for i in draw(st.lists(ids, unique=True, max_size=3)))
+    lenses = tuple(
+        Lens(id=i, title=draw(name)) for i in draw(st.lists(ids, unique=True, max_size=3))
+    )
     questions = []
     for qid in draw(st.lists(ids, unique=True, max_size=6)):
         kind = draw(st.sampled_from(("scale", "bands", "open")))
         bands = tuple(draw(st.lists(name, min_size=2, max_size=5))) if kind == "bands" else ()
         lens = draw(st.none() | st.sampled_from([lens.id for lens in lenses])) if lenses else None
         questions.append(
-            Question(id=qid, text=draw(name), lens=lens, kind=kind, points=draw(st.integers(2, 11)), bands=bands)
+            Question(
+                id=qid,
+                text=draw(name),
+                lens=lens,
+                kind=kind,
+                points=draw(st.integers(2, 11)),
+                bands=bands,
+            )
         )
     anonymous = draw(st.booleans())
     respondents = {}
@@ -95,8 +106,14 @@ def surveys(draw: st.DrawFn) -> Survey:
             given[q.id] = Answer(question=q.id, value=value, comment=draw(text))
         answers[rid] = given
     return Survey(
-        id=draw(ids), title=draw(name), lenses=lenses, questions=tuple(questions),
-        anonymous=anonymous, is_open=draw(st.booleans()), respondents=respondents, answers=answers,
+        id=draw(ids),
+        title=draw(name),
+        lenses=lenses,
+        questions=tuple(questions),
+        anonymous=anonymous,
+        is_open=draw(st.booleans()),
+        respondents=respondents,
+        answers=answers,
     )
 
 
@@ -121,9 +138,11 @@ def layers(draw: st.DrawFn, stage_ids: list[str]) -> Layer:
             )
         )
     handovers = {}
-    for a, b in zip(steps, steps[1:], strict=False):
+    for a, b in itertools.pairwise(steps):
         if draw(st.booleans()):
-            h = Handover(a.id, b.id, what_travels=tuple(draw(st.lists(text, max_size=3))), owner=draw(text))
+            h = Handover(
+                a.id, b.id, what_travels=tuple(draw(st.lists(text, max_size=3))), owner=draw(text)
+            )
             handovers[h.key] = h
     return Layer(steps=tuple(steps), handovers=handovers)
 
@@ -134,13 +153,20 @@ def journeys(draw: st.DrawFn) -> JourneyMap:
     stages = tuple(Stage(id=s, name=draw(name)) for s in stage_ids)
     private = {pid: draw(layers(stage_ids)) for pid in draw(st.lists(ids, unique=True, max_size=2))}
     return JourneyMap(
-        id=draw(ids), name=draw(name), stages=stages, teams=tuple(draw(st.lists(name, max_size=4))),
-        intended=draw(layers(stage_ids)), actual=draw(layers(stage_ids)), private=private,
+        id=draw(ids),
+        name=draw(name),
+        stages=stages,
+        teams=tuple(draw(st.lists(name, max_size=4))),
+        intended=draw(layers(stage_ids)),
+        actual=draw(layers(stage_ids)),
+        private=private,
     )
 
 
 def _keyed(strategy: st.SearchStrategy) -> st.SearchStrategy:
-    return st.lists(strategy, max_size=2, unique_by=lambda v: v.id).map(lambda vs: {v.id: v for v in vs})
+    return st.lists(strategy, max_size=2, unique_by=lambda v: v.id).map(
+        lambda vs: {v.id: v for v in vs}
+    )
 
 
 workshops = st.builds(

@@ -17,8 +17,16 @@ import sys
 print(sorted({{m.split('.')[0] for m in sys.modules}}))
 """
     out = subprocess.run(
-        [sys.executable, "-c", probe], check=True, capture_output=True, text=True, cwd=REPO,
-        env={"PYTHONPATH": str(REPO), "SERVICEKIT_DB": str(tmp_path / "b.db"), "PATH": "/usr/bin:/bin"},
+        [sys.executable, "-c", probe],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={
+            "PYTHONPATH": str(REPO),
+            "SERVICEKIT_DB": str(tmp_path / "b.db"),
+            "PATH": "/usr/bin:/bin",
+        },
     ).stdout
     return set(eval(out))  # a printed list of module names
 
@@ -26,7 +34,10 @@ print(sorted({{m.split('.')[0] for m in sys.modules}}))
 def test_models_import_only_the_standard_library(tmp_path: Path) -> None:
     loaded = _loaded_after("import servicekit.models", tmp_path)
     assert not set(HEAVY) & loaded
-    third_party = {m for m in loaded if m not in sys.stdlib_module_names} - {"servicekit", "__main__"}
+    third_party = {m for m in loaded if m not in sys.stdlib_module_names} - {
+        "servicekit",
+        "__main__",
+    }
     assert not third_party - {"_distutils_hack"}, third_party
 
 

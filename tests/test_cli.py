@@ -16,7 +16,12 @@ REPO = Path(__file__).resolve().parent.parent
 def run(*args: str, db: Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "SERVICEKIT_DB": str(db)}
     return subprocess.run(
-        [sys.executable, "-m", "servicekit", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=60
+        [sys.executable, "-m", "servicekit", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=60,
     )
 
 
@@ -30,7 +35,17 @@ def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:
 
 def test_new_list_export_import(tmp_path: Path) -> None:
     db = tmp_path / "cli.db"
-    created = run("new", "acme-2026", "--client", "Acme", "--date", "2026-12-01", "--join-code", "ACME26", db=db)
+    created = run(
+        "new",
+        "acme-2026",
+        "--client",
+        "Acme",
+        "--date",
+        "2026-12-01",
+        "--join-code",
+        "ACME26",
+        db=db,
+    )
     assert created.returncode == 0, created.stderr
     assert "join code ACME26" in created.stdout
     listed = run("list", db=db)
@@ -41,7 +56,9 @@ def test_new_list_export_import(tmp_path: Path) -> None:
     assert data["workshop"]["join_code"] == "ACME26"
     other = tmp_path / "other.db"
     assert run("import-json", str(out), db=other).returncode == 0
-    again = json.loads(run("--db", str(other), "export-json", "acme-2026", "--out", "-", db=db).stdout)
+    again = json.loads(
+        run("--db", str(other), "export-json", "acme-2026", "--out", "-", db=db).stdout
+    )
     assert again["workshop"] == data["workshop"]
     assert again["operations"] == data["operations"]
 

@@ -23,16 +23,38 @@ WRITERS, EACH = 16, 200
 def _setup(db: Path) -> str:
     ws = create_workshop("room", "Room", db=db)
     tree = ws.add_tree("Problem", tree_id="t")
-    ws.add_survey("Check", [{"id": "people", "title": "People"}], [{"id": "q1", "text": "Q", "lens": "people"}],
-                  survey_id="s")
+    ws.add_survey(
+        "Check",
+        [{"id": "people", "title": "People"}],
+        [{"id": "q1", "text": "Q", "lens": "people"}],
+        survey_id="s",
+    )
     return tree
 
 
 def _worker(db: Path, actor: str, count: int, go: Path, writers: int = 1) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(WORKER.parent.parent), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            [str(WORKER.parent.parent), os.environ.get("PYTHONPATH", "")]
+        ),
+    }
     return subprocess.Popen(
-        [sys.executable, str(WORKER), str(db), "room", "t", actor, str(count), str(go), str(writers)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        [
+            sys.executable,
+            str(WORKER),
+            str(db),
+            "room",
+            "t",
+            actor,
+            str(count),
+            str(go),
+            str(writers),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
 
 
@@ -45,7 +67,7 @@ def test_sixteen_processes_append_at_once_and_lose_nothing(tmp_path: Path) -> No
     time.sleep(1.0)  # let every writer open its handle
     go.touch()
     outputs = [p.communicate(timeout=600) for p in procs]
-    for proc, (out, err) in zip(procs, outputs, strict=True):
+    for proc, (_, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, err
         assert "locked" not in err and "Traceback" not in err
 
@@ -63,7 +85,9 @@ def test_sixteen_processes_append_at_once_and_lose_nothing(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize("delay", [0.3, 0.6, 0.9])
-def test_a_writer_killed_mid_append_loses_no_committed_operation(tmp_path: Path, delay: float) -> None:
+def test_a_writer_killed_mid_append_loses_no_committed_operation(
+    tmp_path: Path, delay: float
+) -> None:
     db = tmp_path / "room.db"
     _setup(db)
     go = tmp_path / "go"
@@ -88,6 +112,6 @@ def test_a_writer_killed_mid_append_loses_no_committed_operation(tmp_path: Path,
     with Journal(db) as journal:
         stored = {op.seq for op in journal.operations("room")}
         assert set(committed) <= stored
-        state, seq = journal.rebuild("room")
+        _, seq = journal.rebuild("room")
         assert seq == max(stored)
         create_workshop("after-crash", "Still writable", db=journal)

@@ -51,7 +51,7 @@ def test_schema_version_is_recorded_and_newer_files_refused(db_path: Path) -> No
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     con.close()
-    with pytest.raises(StorageError, match="written by a newer servicekit.*Upgrade servicekit"):
+    with pytest.raises(StorageError, match=r"written by a newer servicekit.*Upgrade servicekit"):
         Journal(db_path)
 
 
@@ -65,7 +65,9 @@ def test_an_old_empty_file_is_migrated(db_path: Path) -> None:
 def test_a_file_that_is_not_sqlite_is_refused_and_left_untouched(db_path: Path) -> None:
     db_path.write_text("these are my meeting notes, not a database\n" * 50)
     before = db_path.read_bytes()
-    with pytest.raises(StorageError, match=r"is not a servicekit database .* this one was left untouched"):
+    with pytest.raises(
+        StorageError, match=r"is not a servicekit database .* this one was left untouched"
+    ):
         Journal(db_path)
     assert db_path.read_bytes() == before
     assert not Path(f"{db_path}-wal").exists()
@@ -96,7 +98,7 @@ def test_import_under_another_name(ws: Workshop) -> None:
     assert ws.journal.import_(data, slug="demo-copy") == "demo-copy"
     copy = open_workshop("demo-copy", db=ws.journal)
     assert copy.state.trees == ws.state.trees
-    with pytest.raises(Conflict, match="already exists.*--as NEW-NAME"):
+    with pytest.raises(Conflict, match=r"already exists.*--as NEW-NAME"):
         ws.journal.import_(data)
 
 
@@ -105,12 +107,23 @@ def test_import_under_another_name(ws: Workshop) -> None:
     [
         ('{"workshop": {"slug": "x",', InvalidInput, r"line 1, column 2\d: not valid JSON"),
         ("[1, 2]", InvalidInput, "expected a JSON object"),
-        (json.dumps({"format_version": FORMAT_VERSION + 1, "workshop": {}}), FormatVersionError,
-         rf"format version {FORMAT_VERSION + 1}.*Upgrade servicekit"),
-        (json.dumps({"workshop": {"slug": "demo", "title": "T", "join_code": "ABCD", "colour": 1}}), InvalidInput,
-         "unknown field 'colour'"),
-        (json.dumps({"workshop": {"slug": "Bad Slug", "title": "T", "join_code": "ABCD"}}), InvalidInput,
-         "is not a valid workshop name"),
+        (
+            json.dumps({"format_version": FORMAT_VERSION + 1, "workshop": {}}),
+            FormatVersionError,
+            rf"format version {FORMAT_VERSION + 1}.*Upgrade servicekit",
+        ),
+        (
+            json.dumps(
+                {"workshop": {"slug": "demo", "title": "T", "join_code": "ABCD", "colour": 1}}
+            ),
+            InvalidInput,
+            "unknown field 'colour'",
+        ),
+        (
+            json.dumps({"workshop": {"slug": "Bad Slug", "title": "T", "join_code": "ABCD"}}),
+            InvalidInput,
+            "is not a valid workshop name",
+        ),
     ],
 )
 def test_bad_import_files_give_a_specific_error_and_change_nothing(
@@ -144,16 +157,36 @@ def test_a_tampered_history_is_refused(ws: Workshop, tmp_path: Path) -> None:
     ("intent", "error", "message"),
     [
         (lambda w, t, n: w._commit("five_whys.explode", {}), InvalidInput, "Unknown operation"),
-        (lambda w, t, n: w._commit("exercise.add", {"exercise": "quiz", "value": {}}), InvalidInput,
-         "'quiz' is not an exercise"),
-        (lambda w, t, n: w.add_why(t, n, "x" * 1_000_000), InvalidInput, "1,000,000 characters long"),
+        (
+            lambda w, t, n: w._commit("exercise.add", {"exercise": "quiz", "value": {}}),
+            InvalidInput,
+            "'quiz' is not an exercise",
+        ),
+        (
+            lambda w, t, n: w.add_why(t, n, "x" * 1_000_000),
+            InvalidInput,
+            "1,000,000 characters long",
+        ),
         (lambda w, t, n: w.add_tree("again", tree_id=t), Conflict, "already exists"),
         (lambda w, t, n: w.move_why(t, n, w.tree(t).children(n)[0].id), Conflict, "cycle"),
-        (lambda w, t, n: w.add_why("no-such-tree", None, "x"), NotFound, "No five_whys exercise 'no-such-tree'"),
+        (
+            lambda w, t, n: w.add_why("no-such-tree", None, "x"),
+            NotFound,
+            "No five_whys exercise 'no-such-tree'",
+        ),
     ],
-    ids=["unknown-operation", "unknown-exercise", "1MB-answer", "duplicate-id", "cycle", "unknown-tree"],
+    ids=[
+        "unknown-operation",
+        "unknown-exercise",
+        "1MB-answer",
+        "duplicate-id",
+        "cycle",
+        "unknown-tree",
+    ],
 )
-def test_bad_intents_give_a_specific_error_and_store_nothing(ws: Workshop, intent, error, message) -> None:
+def test_bad_intents_give_a_specific_error_and_store_nothing(
+    ws: Workshop, intent, error, message
+) -> None:
     tid = ws.add_tree("P")
     node = ws.add_why(tid, None, "A")
     ws.add_why(tid, node, "B")

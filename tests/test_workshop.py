@@ -13,7 +13,9 @@ from servicekit.journal import Journal
 
 def test_every_intent_is_persisted_immediately(ws: Workshop, db_path: Path) -> None:
     tid = ws.add_tree("Orders ship late (18% in Q2, Leeds warehouse)")
-    node = ws.add_why(tid, None, "Picking target rewards speed", evidence="WMS report", confidence="fact")
+    node = ws.add_why(
+        tid, None, "Picking target rewards speed", evidence="WMS report", confidence="fact"
+    )
     # A different process would see it straight away: open a second, independent handle.
     other = open_workshop("demo", db=Journal(db_path))
     assert other.tree(tid).node(node).answer == "Picking target rewards speed"
@@ -80,7 +82,7 @@ def test_undo_refused_when_others_built_on_it(ws: Workshop, db_path: Path) -> No
     other = open_workshop("demo", db=Journal(db_path), actor="p2")
     other.add_why(tid, mine, "Under yours")
     before = ws.journal.count("demo")
-    with pytest.raises(Conflict, match="Cannot undo 'five_whys.add'.*Delete it instead"):
+    with pytest.raises(Conflict, match=r"Cannot undo 'five_whys.add'.*Delete it instead"):
         ws.undo()
     assert ws.journal.count("demo") == before
 
@@ -97,7 +99,9 @@ def test_delete_and_restore_a_branch(ws: Workshop) -> None:
 
 def test_survey_and_journey_intents(ws: Workshop) -> None:
     sid = ws.add_survey(
-        "Check", [{"id": "people", "title": "People"}], [{"id": "q1", "text": "We share context", "lens": "people"}]
+        "Check",
+        [{"id": "people", "title": "People"}],
+        [{"id": "q1", "text": "We share context", "lens": "people"}],
     )
     rid = ws.add_respondent(sid, department="Sales", role="Lead")
     ws.answer(sid, rid, "q1", 2, comment="rarely")
@@ -122,7 +126,7 @@ def test_survey_and_journey_intents(ws: Workshop) -> None:
 
 
 def test_open_workshop_defaults(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(NotFound, match="No workshop in .* yet. Create one with 'servicekit new'"):
+    with pytest.raises(NotFound, match=r"No workshop in .* yet. Create one with 'servicekit new'"):
         open_workshop(db=db_path)
     create_workshop("first", "First", db=db_path)
     create_workshop("second", "Second", db=db_path)
@@ -134,7 +138,9 @@ def test_open_workshop_defaults(db_path: Path, monkeypatch: pytest.MonkeyPatch) 
         open_workshop("third", db=db_path)
 
 
-def test_database_location_follows_servicekit_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_database_location_follows_servicekit_db(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SERVICEKIT_DB", str(tmp_path / "env.db"))
     create_workshop("x", "X")
     assert (tmp_path / "env.db").exists()

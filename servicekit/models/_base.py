@@ -76,9 +76,7 @@ def check_id(field: str, value: Any) -> str:
     return value
 
 
-def check_text(
-    field: str, value: Any, *, limit: int = MAX_TEXT, required: bool = False
-) -> str:
+def check_text(field: str, value: Any, *, limit: int = MAX_TEXT, required: bool = False) -> str:
     """Check free text: a string, within ``limit`` characters, non-blank if required."""
     if not isinstance(value, str):
         raise InvalidInput(f"{field}: expected text, received {_show(value)}.")
@@ -91,7 +89,9 @@ def check_text(
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise InvalidInput(f"{field}: the text contains a broken character (an unpaired surrogate). Retype it.") from None
+        raise InvalidInput(
+            f"{field}: the text contains a broken character (an unpaired surrogate). Retype it."
+        ) from None
     if required and not value.strip():
         raise InvalidInput(f"{field}: must not be empty. Type a few words.")
     return value
@@ -131,7 +131,7 @@ class Model:
     @classmethod
     def from_dict(cls: type[M], data: Any, *, where: str | None = None) -> M:
         """Build and validate from plain data; errors name the path to the bad field."""
-        return _decode(cls, data, where or cls.__name__)
+        return _decode_model(cls, data, where or cls.__name__)
 
     @classmethod
     def _type_hints(cls) -> dict[str, Any]:
@@ -167,7 +167,9 @@ def _decode(tp: Any, data: Any, where: str) -> Any:
                 return _decode(option, data, where)
             except InvalidInput as exc:
                 errors.append(str(exc))
-        raise InvalidInput(errors[0] if len(errors) == 1 else f"{where}: {_show(data)} is not valid here.")
+        raise InvalidInput(
+            errors[0] if len(errors) == 1 else f"{where}: {_show(data)} is not valid here."
+        )
     if origin is tuple:
         if not isinstance(data, list | tuple):
             raise InvalidInput(f"{where}: expected a list, received {_show(data)}.")

@@ -102,7 +102,9 @@ class FiveWhys(Model):
         check_text("problem", self.problem, limit=MAX_TEXT)
         for key, node in self.nodes.items():
             if key != node.id:
-                raise InvalidInput(f"nodes[{key!r}]: the key differs from the node's id {node.id!r}.")
+                raise InvalidInput(
+                    f"nodes[{key!r}]: the key differs from the node's id {node.id!r}."
+                )
             if node.parent is not None and node.parent not in self.nodes:
                 raise NotFound(self._missing(node.parent, f"nodes[{key!r}].parent"))
         for key in self.nodes:
@@ -221,7 +223,9 @@ class FiveWhys(Model):
         if unknown:
             msg = f"Cannot edit {sorted(unknown)[0]!r} of a countermeasure. Editable: {', '.join(_MEASURE_FIELDS)}."
             raise InvalidInput(msg)
-        edited = Countermeasure.from_dict({**measure.to_dict(), **changes}, where=f"countermeasure {measure_id!r}")
+        edited = Countermeasure.from_dict(
+            {**measure.to_dict(), **changes}, where=f"countermeasure {measure_id!r}"
+        )
         return self.with_countermeasure(edited)
 
     def without_countermeasure(self, measure_id: str) -> FiveWhys:

@@ -65,15 +65,23 @@ class Step(Model):
         check_text("channel", self.channel, limit=MAX_NAME)
         for name in _LISTS:
             for i, item in enumerate(getattr(self, name)):
-                check_text(f"{name}[{i}]", item, limit=MAX_NAME if name != "pain_points" else MAX_TEXT)
+                check_text(
+                    f"{name}[{i}]", item, limit=MAX_NAME if name != "pain_points" else MAX_TEXT
+                )
         for name in ("duration_min", "wait_min"):
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not 0 <= value <= 10_000_000):
-                raise InvalidInput(f"{name}: {value!r} minutes is not a duration. Use a number >= 0.")
+                raise InvalidInput(
+                    f"{name}: {value!r} minutes is not a duration. Use a number >= 0."
+                )
         if self.friction is not None and (
-            isinstance(self.friction, bool) or not isinstance(self.friction, int) or not 0 <= self.friction <= 5
+            isinstance(self.friction, bool)
+            or not isinstance(self.friction, int)
+            or not 0 <= self.friction <= 5
         ):
-            raise InvalidInput(f"friction: {self.friction!r} is out of range. Rate it 0 (none) to 5 (worst).")
+            raise InvalidInput(
+                f"friction: {self.friction!r} is out of range. Rate it 0 (none) to 5 (worst)."
+            )
         check_text("notes", self.notes, limit=MAX_TEXT)
         check_text("author", self.author, limit=MAX_NAME)
 
@@ -216,7 +224,7 @@ class JourneyMap(Model):
         if "id" in changes:
             raise InvalidInput("A step's id cannot change; add a new step instead.")
         step = Step.from_dict({**layer.steps[i].to_dict(), **changes}, where=f"step {step_id!r}")
-        steps = layer.steps[:i] + (step,) + layer.steps[i + 1 :]
+        steps = (*layer.steps[:i], step, *layer.steps[i + 1 :])
         return self.with_layer(key, evolve(layer, steps=steps))
 
     def with_step_moved(self, key: str, step_id: str, index: int) -> JourneyMap:
@@ -250,11 +258,15 @@ class JourneyMap(Model):
         layer = self.layer(key)
         hkey = handover_key(from_step, to_step)
         if hkey not in layer.handovers:
-            raise NotFound(f"No handover details recorded from {from_step!r} to {to_step!r} in {key!r}.")
+            raise NotFound(
+                f"No handover details recorded from {from_step!r} to {to_step!r} in {key!r}."
+            )
         handovers = {k: h for k, h in layer.handovers.items() if k != hkey}
         return self.with_layer(key, evolve(layer, handovers=handovers))
 
-    def with_stages(self, stages: tuple[Stage, ...], teams: tuple[str, ...] | None = None) -> JourneyMap:
+    def with_stages(
+        self, stages: tuple[Stage, ...], teams: tuple[str, ...] | None = None
+    ) -> JourneyMap:
         """The journey with new stages (and optionally team lanes); every step must still fit."""
         values = {**self.__dict__, "stages": tuple(stages)}
         if teams is not None:

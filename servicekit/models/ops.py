@@ -52,18 +52,24 @@ def _check_payload(kind: str, payload: Any) -> _Spec:
         msg = f"Unknown operation {kind!r}. Known operations: {', '.join(sorted(_SPECS))}."
         raise InvalidInput(msg)
     if not isinstance(payload, Mapping):
-        raise InvalidInput(f"Operation {kind!r}: the payload must be a mapping of fields, not {payload!r:.60}.")
+        raise InvalidInput(
+            f"Operation {kind!r}: the payload must be a mapping of fields, not {payload!r:.60}."
+        )
     unknown = set(payload) - set(spec.required) - set(spec.optional)
     if unknown:
         fields = ", ".join(spec.required + spec.optional)
-        raise InvalidInput(f"Operation {kind!r}: unknown field {sorted(unknown)[0]!r}. Fields: {fields}.")
+        raise InvalidInput(
+            f"Operation {kind!r}: unknown field {sorted(unknown)[0]!r}. Fields: {fields}."
+        )
     missing = [name for name in spec.required if name not in payload]
     if missing:
         raise InvalidInput(f"Operation {kind!r}: missing field {missing[0]!r}.")
     return spec
 
 
-def apply(state: WorkshopState | None, kind: str, payload: Mapping[str, Any]) -> tuple[WorkshopState, Inverse]:
+def apply(
+    state: WorkshopState | None, kind: str, payload: Mapping[str, Any]
+) -> tuple[WorkshopState, Inverse]:
     """Apply one operation; return the new state and the operation that would undo it.
 
     ``state`` is None only for the first operation of a workshop
@@ -74,12 +80,18 @@ def apply(state: WorkshopState | None, kind: str, payload: Mapping[str, Any]) ->
     first = kind in ("workshop.create", "workshop.restore")
     if (state is None) != first:
         if state is None:
-            raise InvalidInput(f"Operation {kind!r}: the workshop does not exist yet; create it first.")
-        raise Conflict(f"Workshop {state.slug!r} already exists; {kind!r} can only start a new workshop.")
+            raise InvalidInput(
+                f"Operation {kind!r}: the workshop does not exist yet; create it first."
+            )
+        raise Conflict(
+            f"Workshop {state.slug!r} already exists; {kind!r} can only start a new workshop."
+        )
     return spec.handler(state, dict(payload))
 
 
-def replay(operations: list[tuple[str, Mapping[str, Any]]], state: WorkshopState | None = None) -> WorkshopState:
+def replay(
+    operations: list[tuple[str, Mapping[str, Any]]], state: WorkshopState | None = None
+) -> WorkshopState:
     """Apply a sequence of ``(kind, payload)`` operations; return the final state."""
     for kind, payload in operations:
         state, _ = apply(state, kind, payload)
@@ -115,7 +127,9 @@ def _join(s: WorkshopState, p: dict[str, Any]) -> tuple[WorkshopState, Inverse]:
     person = Participant.from_dict(p["participant"], where="participant")
     old = s.participants.get(person.id)
     inverse: Inverse = (
-        ("participant.join", {"participant": old.to_dict()}) if old else ("participant.leave", {"id": person.id})
+        ("participant.join", {"participant": old.to_dict()})
+        if old
+        else ("participant.leave", {"id": person.id})
     )
     return s.with_participant(person), inverse
 
@@ -132,7 +146,9 @@ def _add_exercise(s: WorkshopState, p: dict[str, Any]) -> tuple[WorkshopState, I
     exercise_field(kind)
     value = _EXERCISE_MODELS[kind].from_dict(p["value"], where=kind)
     if value.id in getattr(s, exercise_field(kind)):
-        raise Conflict(f"A {kind} exercise with id {value.id!r} already exists in workshop {s.slug!r}.")
+        raise Conflict(
+            f"A {kind} exercise with id {value.id!r} already exists in workshop {s.slug!r}."
+        )
     return s.with_exercise(kind, value), ("exercise.remove", {"exercise": kind, "id": value.id})
 
 
@@ -140,7 +156,10 @@ def _add_exercise(s: WorkshopState, p: dict[str, Any]) -> tuple[WorkshopState, I
 def _remove_exercise(s: WorkshopState, p: dict[str, Any]) -> tuple[WorkshopState, Inverse]:
     kind = p["exercise"]
     old = s.exercise(kind, p["id"])
-    return s.without_exercise(kind, p["id"]), ("exercise.add", {"exercise": kind, "value": old.to_dict()})
+    return s.without_exercise(kind, p["id"]), (
+        "exercise.add",
+        {"exercise": kind, "value": old.to_dict()},
+    )
 
 
 # -- five whys --------------------------------------------------------------------------------------
@@ -183,7 +202,10 @@ def _edit_why(t: FiveWhys, p: dict[str, Any]) -> tuple[FiveWhys, Inverse]:
 @_tree_op("five_whys.move", "node", "parent")
 def _move(t: FiveWhys, p: dict[str, Any]) -> tuple[FiveWhys, Inverse]:
     old_parent = t.node(p["node"]).parent
-    return t.with_move(p["node"], p["parent"]), ("five_whys.move", {"node": p["node"], "parent": old_parent})
+    return t.with_move(p["node"], p["parent"]), (
+        "five_whys.move",
+        {"node": p["node"], "parent": old_parent},
+    )
 
 
 @_tree_op("five_whys.delete", "node", optional=("deleted",))
@@ -192,7 +214,10 @@ def _delete(t: FiveWhys, p: dict[str, Any]) -> tuple[FiveWhys, Inverse]:
     if not isinstance(deleted, bool):
         raise InvalidInput(f"deleted: expected true or false, received {deleted!r}.")
     was = t.node(p["node"]).deleted
-    return t.with_deleted(p["node"], deleted), ("five_whys.delete", {"node": p["node"], "deleted": was})
+    return t.with_deleted(p["node"], deleted), (
+        "five_whys.delete",
+        {"node": p["node"], "deleted": was},
+    )
 
 
 @_tree_op("five_whys.discard", "node")
@@ -286,7 +311,9 @@ def _answer(v: Survey, p: dict[str, Any]) -> tuple[Survey, Inverse]:
 def _answer_clear(v: Survey, p: dict[str, Any]) -> tuple[Survey, Inverse]:
     old = v.answer(p["respondent"], p["question"])
     if old is None:
-        raise Conflict(f"Respondent {p['respondent']!r} has no answer to {p['question']!r} to clear.")
+        raise Conflict(
+            f"Respondent {p['respondent']!r} has no answer to {p['question']!r} to clear."
+        )
     inverse = ("survey.answer", {"respondent": p["respondent"], "answer": old.to_dict()})
     return v.without_answer(p["respondent"], p["question"]), inverse
 
@@ -311,7 +338,9 @@ def _journey_op(kind: str, *required: str, optional: tuple[str, ...] = ()) -> Ca
 
 @_journey_op("journey.stages", "stages", optional=("teams",))
 def _stages(j: JourneyMap, p: dict[str, Any]) -> tuple[JourneyMap, Inverse]:
-    stages = tuple(Stage.from_dict(s, where=f"stages[{i}]") for i, s in enumerate(_list("stages", p["stages"])))
+    stages = tuple(
+        Stage.from_dict(s, where=f"stages[{i}]") for i, s in enumerate(_list("stages", p["stages"]))
+    )
     teams = tuple(_list("teams", p["teams"])) if "teams" in p else None
     old = {"stages": [s.to_dict() for s in j.stages], "teams": list(j.teams)}
     return j.with_stages(stages, teams), ("journey.stages", old)
@@ -346,7 +375,10 @@ def _move_step(j: JourneyMap, p: dict[str, Any]) -> tuple[JourneyMap, Inverse]:
 def _remove_step(j: JourneyMap, p: dict[str, Any]) -> tuple[JourneyMap, Inverse]:
     old_layer = j.layer(p["layer"])
     old_layer.index(p["step"])
-    return j.without_step(p["layer"], p["step"]), ("journey.set_layer", {"layer": p["layer"], "value": old_layer.to_dict()})
+    return j.without_step(p["layer"], p["step"]), (
+        "journey.set_layer",
+        {"layer": p["layer"], "value": old_layer.to_dict()},
+    )
 
 
 @_journey_op("journey.handover", "layer", "handover")
@@ -375,7 +407,10 @@ def _handover_clear(j: JourneyMap, p: dict[str, Any]) -> tuple[JourneyMap, Inver
 def _set_layer(j: JourneyMap, p: dict[str, Any]) -> tuple[JourneyMap, Inverse]:
     old = j.layer(p["layer"])
     layer = Layer.from_dict(p["value"], where=f"layer {p['layer']!r}")
-    return j.with_layer(p["layer"], layer), ("journey.set_layer", {"layer": p["layer"], "value": old.to_dict()})
+    return j.with_layer(p["layer"], layer), (
+        "journey.set_layer",
+        {"layer": p["layer"], "value": old.to_dict()},
+    )
 
 
 # -- composition ------------------------------------------------------------------------------------
@@ -400,8 +435,14 @@ def _batch(s: WorkshopState, p: dict[str, Any]) -> tuple[WorkshopState, Inverse]
 def _undo(s: WorkshopState, p: dict[str, Any]) -> tuple[WorkshopState, Inverse]:
     """Undo the operation with sequence number ``target`` by applying its stored inverse."""
     op = _mapping("op", p["op"])
-    if set(op) != {"kind", "payload"} or op["kind"] in ("undo", "workshop.create", "workshop.restore"):
-        raise InvalidInput("op: an undo carries the inverse operation as {'kind': ..., 'payload': ...}.")
+    if set(op) != {"kind", "payload"} or op["kind"] in (
+        "undo",
+        "workshop.create",
+        "workshop.restore",
+    ):
+        raise InvalidInput(
+            "op: an undo carries the inverse operation as {'kind': ..., 'payload': ...}."
+        )
     new, _ = apply(s, op["kind"], op["payload"])
     return new, None
 

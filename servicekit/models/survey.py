@@ -55,7 +55,9 @@ class Question(Model):
         if self.kind == "scale" and not 2 <= self.points <= 11:
             raise InvalidInput(f"points: a scale needs 2 to 11 points, not {self.points}.")
         if self.kind == "bands" and len(self.bands) < 2:
-            raise InvalidInput("bands: a 'bands' question needs at least two bands, e.g. ['1', '2-3', '4+'].")
+            raise InvalidInput(
+                "bands: a 'bands' question needs at least two bands, e.g. ['1', '2-3', '4+']."
+            )
         for i, band in enumerate(self.bands):
             check_text(f"bands[{i}]", band, limit=MAX_NAME, required=True)
         check_text("low_label", self.low_label, limit=MAX_NAME)
@@ -133,14 +135,18 @@ class Survey(Model):
                 raise NotFound(msg)
         for key, respondent in self.respondents.items():
             if key != respondent.id:
-                raise InvalidInput(f"respondents[{key!r}]: the key differs from the id {respondent.id!r}.")
+                raise InvalidInput(
+                    f"respondents[{key!r}]: the key differs from the id {respondent.id!r}."
+                )
             self._check_anonymous(respondent)
         for key, given in self.answers.items():
             if key not in self.respondents:
                 raise NotFound(f"answers[{key!r}]: no respondent {key!r} in survey {self.id!r}.")
             for qid, answer in given.items():
                 if qid != answer.question:
-                    raise InvalidInput(f"answers[{key!r}][{qid!r}]: the key differs from the question.")
+                    raise InvalidInput(
+                        f"answers[{key!r}][{qid!r}]: the key differs from the question."
+                    )
                 self.question(qid).check_value(answer.value)
 
     # -- reading ---------------------------------------------------------------------------
@@ -157,7 +163,9 @@ class Survey(Model):
         try:
             return self.respondents[respondent_id]
         except KeyError:
-            raise NotFound(f"No respondent {respondent_id!r} in survey {self.id!r}. Join first.") from None
+            raise NotFound(
+                f"No respondent {respondent_id!r} in survey {self.id!r}. Join first."
+            ) from None
 
     def answer(self, respondent_id: str, question_id: str) -> Answer | None:
         """A respondent's current answer to a question, or None."""
@@ -175,7 +183,11 @@ class Survey(Model):
         if self.answers.get(respondent_id):
             raise Conflict(f"Respondent {respondent_id!r} has answers; clear them first.")
         kept = {k: v for k, v in self.respondents.items() if k != respondent_id}
-        return evolve(self, respondents=kept, answers={k: v for k, v in self.answers.items() if k != respondent_id})
+        return evolve(
+            self,
+            respondents=kept,
+            answers={k: v for k, v in self.answers.items() if k != respondent_id},
+        )
 
     def with_answer(self, respondent_id: str, answer: Answer) -> Survey:
         """The survey with a respondent's answer given or changed (only while open)."""
@@ -184,7 +196,9 @@ class Survey(Model):
         question = self.question(answer.question)
         question.check_value(answer.value)
         if answer.comment and not question.allow_comment:
-            raise InvalidInput(f"Question {question.id!r} takes no comment; leave the comment empty.")
+            raise InvalidInput(
+                f"Question {question.id!r} takes no comment; leave the comment empty."
+            )
         mine = {**self.answers.get(respondent_id, {}), answer.question: answer}
         return evolve(self, answers={**self.answers, respondent_id: mine})
 

@@ -91,7 +91,9 @@ class WorkshopState(Model):
             for key, value in getattr(self, name).items():
                 check_id(f"{name}[{key!r}]", key)
                 if value.id != key:
-                    raise InvalidInput(f"{name}[{key!r}]: the key differs from the id {value.id!r}.")
+                    raise InvalidInput(
+                        f"{name}[{key!r}]: the key differs from the id {value.id!r}."
+                    )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data with the format version, ready for JSON."""
@@ -121,7 +123,9 @@ class WorkshopState(Model):
         try:
             return self.participants[participant_id]
         except KeyError:
-            raise NotFound(f"No participant {participant_id!r} in workshop {self.slug!r}.") from None
+            raise NotFound(
+                f"No participant {participant_id!r} in workshop {self.slug!r}."
+            ) from None
 
     # -- pure updates --------------------------------------------------------------------------
     def with_exercise(self, kind: str, value: Any) -> WorkshopState:
@@ -133,7 +137,9 @@ class WorkshopState(Model):
         """The workshop with one exercise removed."""
         self.exercise(kind, exercise_id)
         name = exercise_field(kind)
-        return evolve(self, **{name: {k: v for k, v in getattr(self, name).items() if k != exercise_id}})
+        return evolve(
+            self, **{name: {k: v for k, v in getattr(self, name).items() if k != exercise_id}}
+        )
 
     def with_participant(self, participant: Participant) -> WorkshopState:
         """The workshop with a participant joined, or their details updated."""

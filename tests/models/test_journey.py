@@ -10,10 +10,14 @@ from servicekit.models import Handover, JourneyMap, Stage, Step
 
 @pytest.fixture
 def journey() -> JourneyMap:
-    j = JourneyMap(id="j", name="Onboarding", stages=(Stage("sales", "Sales"), Stage("onb", "Onboarding")))
+    j = JourneyMap(
+        id="j", name="Onboarding", stages=(Stage("sales", "Sales"), Stage("onb", "Onboarding"))
+    )
     j = j.with_step("intended", Step("a", "Qualify lead", stage="sales", owner="Sales"))
     j = j.with_step("intended", Step("b", "Kick-off call", stage="onb", owner="Onboarding"))
-    return j.with_handover("intended", Handover("a", "b", what_travels=("contract scope",), owner="Sales lead"))
+    return j.with_handover(
+        "intended", Handover("a", "b", what_travels=("contract scope",), owner="Sales lead")
+    )
 
 
 def test_steps_insert_move_and_remove(journey: JourneyMap) -> None:
@@ -28,7 +32,9 @@ def test_steps_insert_move_and_remove(journey: JourneyMap) -> None:
 
 def test_layers_are_independent(journey: JourneyMap) -> None:
     j = journey.with_layer("actual", journey.intended)
-    j = j.with_step_edit("actual", "a", friction=4, workarounds=("re-keys notes into a spreadsheet",))
+    j = j.with_step_edit(
+        "actual", "a", friction=4, workarounds=("re-keys notes into a spreadsheet",)
+    )
     assert j.intended.step("a").friction is None
     assert j.actual.step("a").workarounds == ("re-keys notes into a spreadsheet",)
 

@@ -16,8 +16,13 @@ def survey() -> Survey:
         lenses=(Lens("people", "People"), Lens("systems", "Systems")),
         questions=(
             Question("q1", "Teams share what they know across departments", lens="people"),
-            Question("q2", "How many systems does one order touch?", lens="systems", kind="bands",
-                     bands=("1", "2-3", "4-6", "7+")),
+            Question(
+                "q2",
+                "How many systems does one order touch?",
+                lens="systems",
+                kind="bands",
+                bands=("1", "2-3", "4-6", "7+"),
+            ),
             Question("q3", "Where do handoffs break?", kind="open", allow_comment=False),
         ),
         respondents={"r1": Respondent("r1", department="Sales")},
@@ -45,7 +50,7 @@ def test_changing_an_answer_replaces_it(survey: Survey) -> None:
 
 def test_a_closed_survey_refuses_answers_and_says_who_can_reopen(survey: Survey) -> None:
     closed = survey.with_open(False)
-    with pytest.raises(Conflict, match="closed.*Ask the facilitator to reopen it"):
+    with pytest.raises(Conflict, match=r"closed.*Ask the facilitator to reopen it"):
         closed.with_answer("r1", Answer("q1", 3))
 
 
@@ -58,7 +63,9 @@ def test_unknown_respondent_and_question(survey: Survey) -> None:
 
 def test_anonymous_survey_keeps_department_only(survey: Survey) -> None:
     anon = Survey(id="s2", title="Anon", anonymous=True)
-    assert anon.with_respondent(Respondent("r", department="Ops")).respondent("r").department == "Ops"
+    assert (
+        anon.with_respondent(Respondent("r", department="Ops")).respondent("r").department == "Ops"
+    )
     with pytest.raises(InvalidInput, match="anonymous: give only a department"):
         anon.with_respondent(Respondent("r", department="Ops", role="Lead"))
 

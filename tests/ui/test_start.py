@@ -11,13 +11,19 @@ from servicekit import create_workshop, open_workshop
 from servicekit.ui import start_app
 
 
-def _find(root: widgets.Widget, kind: type, css: str | None = None, **attrs: object) -> list[widgets.Widget]:
+def _find(
+    root: widgets.Widget, kind: type, css: str | None = None, **attrs: object
+) -> list[widgets.Widget]:
     """Widgets of a type (and CSS class, and attribute values) under ``root``."""
     found = []
     stack = [root]
     while stack:
         w = stack.pop()
-        if isinstance(w, kind) and (css is None or css in w._dom_classes) and all(getattr(w, k) == v for k, v in attrs.items()):
+        if (
+            isinstance(w, kind)
+            and (css is None or css in w._dom_classes)
+            and all(getattr(w, k) == v for k, v in attrs.items())
+        ):
             found.append(w)
         stack.extend(getattr(w, "children", ()))
     return found

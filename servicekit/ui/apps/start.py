@@ -15,15 +15,20 @@ def _summary(ws: Workshop) -> str:
     rows = []
     for tree in s.trees.values():
         roots = sum(n.root_cause for n in tree.visible_nodes())
-        rows.append(("Five Whys", tree.problem, f"{len(tree.visible_nodes())} answers, {roots} root causes"))
+        rows.append(
+            ("Five Whys", tree.problem, f"{len(tree.visible_nodes())} answers, {roots} root causes")
+        )
     for survey in s.surveys.values():
         state = "open" if survey.is_open else "closed"
-        rows.append(("Questionnaire", survey.title, f"{len(survey.respondents)} respondents, {state}"))
+        rows.append(
+            ("Questionnaire", survey.title, f"{len(survey.respondents)} respondents, {state}")
+        )
     for journey in s.journeys.values():
         counts = f"{len(journey.intended.steps)} intended steps, {len(journey.actual.steps)} actual steps"
         rows.append(("Journey map", journey.name, counts))
     items = "".join(
-        f"<tr><td>{esc(kind)}</td><td>{esc(name)}</td><td>{esc(detail)}</td></tr>" for kind, name, detail in rows
+        f"<tr><td>{esc(kind)}</td><td>{esc(name)}</td><td>{esc(detail)}</td></tr>"
+        for kind, name, detail in rows
     )
     table = (
         f'<table class="sk-exercises"><thead><tr><th>Exercise</th><th>Topic</th><th>So far</th></tr></thead>'
@@ -57,7 +62,9 @@ def start_app(workshop: str | None = None) -> widgets.Widget:
         box.add_class("sk-start")
         return box
     body = html_widget(_summary(ws), "sk-summary")
-    refresh = widgets.Button(description="Refresh", icon="refresh", tooltip="Show changes made on other pages")
+    refresh = widgets.Button(
+        description="Refresh", icon="refresh", tooltip="Show changes made on other pages"
+    )
     refresh.on_click(messages.guard(lambda _: ws.refresh()))
     ws.on_change(lambda w, ops: setattr(body, "value", _summary(w)))
     box = widgets.VBox([body, refresh, messages.widget])

@@ -36,7 +36,9 @@ class MessageArea:
         self.widget.add_class("sk-messages")
 
     def show(self, text: str, level: str = "error") -> None:
-        self.widget.value = f'<div class="sk-message sk-{esc(level)}" role="alert">{esc(text)}</div>'
+        self.widget.value = (
+            f'<div class="sk-message sk-{esc(level)}" role="alert">{esc(text)}</div>'
+        )
 
     def clear(self) -> None:
         self.widget.value = ""
@@ -51,7 +53,9 @@ class MessageArea:
                 self.show(str(exc))
                 return None
             except Exception as exc:
-                self.show(f"Something went wrong ({type(exc).__name__}: {exc}). Your earlier work is saved.")
+                self.show(
+                    f"Something went wrong ({type(exc).__name__}: {exc}). Your earlier work is saved."
+                )
                 return None
             self.clear()
             return result
