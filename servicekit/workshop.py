@@ -94,6 +94,10 @@ class Workshop:
         self.state, self.seq = journal.rebuild(slug)
         self._since_snapshot = journal.count(slug, journal.last_snapshot_seq(slug), self.seq)
 
+    def close(self) -> None:
+        """Close the journal connection; the handle cannot be used afterwards."""
+        self.journal.close()
+
     def __repr__(self) -> str:
         return f"<Workshop {self.slug!r} at operation {self.seq}, acting as {self.actor!r}>"
 
@@ -325,7 +329,7 @@ class Workshop:
         survey_id: str | None = None,
     ) -> str:
         """Add a questionnaire from its lenses and questions (plain data); return its id."""
-        sid = survey_id or new_id("s-")
+        sid = survey_id or new_id("q-")
         value = {
             "id": sid,
             "title": title,
@@ -409,19 +413,43 @@ class Workshop:
         self._commit("journey.stages", payload)
 
     def add_step(
-        self, journey_id: str, layer: str, name: str, *, index: int | None = None, **fields: Any
+        self,
+        journey_id: str,
+        layer: str,
+        name: str,
+        *,
+        index: int | None = None,
+        after: str | None = None,
+        **fields: Any,
     ) -> str:
-        """Add a step to a layer (at ``index``, default the end); return its id.
+        """Add a step to a layer; return its id.
 
+        Place it at ``index``, or just after the step ``after`` (resolved against
+        the latest state, so a stale page cannot misplace it), or at the end.
         ``fields`` are any of :class:`~servicekit.models.Step`'s: stage, owner,
         actor, channel, systems, info_requested, duration_min, wait_min, friction,
         pain_points, workarounds, shadow_systems, notes.
         """
-        step = {"id": new_id("s-"), "name": name, "author": self.actor, **fields}
-        payload: dict[str, Any] = {"journey": journey_id, "layer": layer, "step": step}
-        if index is not None:
-            payload["index"] = index
-        self._commit("journey.add_step", payload)
+        for reserved in ("id", "author"):
+            if reserved in fields:
+                raise InvalidInput(
+                    f"add_step: {reserved!r} is set by servicekit, not by the caller."
+                )
+        if index is not None and after is not None:
+            raise InvalidInput("add_step: give index or after, not both.")
+        step = {**fields, "id": new_id("st-"), "name": name, "author": self.actor}
+
+        def make(state: WorkshopState) -> _Made:
+            payload: dict[str, Any] = {"journey": journey_id, "layer": layer, "step": step}
+            if after is not None:
+                payload["index"] = (
+                    state.exercise("journey", journey_id).layer(layer).index(after) + 1
+                )
+            elif index is not None:
+                payload["index"] = index
+            return ("journey.add_step", payload, *apply(state, "journey.add_step", payload))
+
+        self._store(make)
         return str(step["id"])
 
     def edit_step(self, journey_id: str, layer: str, step_id: str, **changes: Any) -> None:
@@ -468,9 +496,28 @@ class Workshop:
         )
 
     def copy_layer(self, journey_id: str, source: str, target: str) -> None:
-        """Replace layer ``target`` with a copy of layer ``source`` (e.g. intended -> actual)."""
-        value = self.journey(journey_id).layer(source).to_dict()
-        self._commit("journey.set_layer", {"journey": journey_id, "layer": target, "value": value})
+        """Replace layer ``target`` with a copy of layer ``source`` (e.g. intended -> actual).
+
+        The source is read under the write lock, so steps other pages added a
+        moment ago are copied too.
+        """
+
+        def make(state: WorkshopState) -> _Made:
+            value = state.exercise("journey", journey_id).layer(source).to_dict()
+            payload = {"journey": journey_id, "layer": target, "value": value}
+            return ("journey.set_layer", payload, *apply(state, "journey.set_layer", payload))
+
+        self._store(make)
+
+    def clear_handover(self, journey_id: str, layer: str, from_step: str, to_step: str) -> None:
+        """Forget what was recorded about a handover (what travels, its owner)."""
+        payload = {
+            "journey": journey_id,
+            "layer": layer,
+            "from_step": from_step,
+            "to_step": to_step,
+        }
+        self._commit("journey.handover_clear", payload)
 
 
 def _inverse(inverse: tuple[str, dict[str, Any]] | None) -> dict[str, Any] | None:

@@ -63,7 +63,7 @@ def five_whys(draw: st.DrawFn) -> FiveWhys:
                 owner=draw(text),
                 due=draw(dates),
             )
-    return FiveWhys(id=draw(ids), problem=draw(text), nodes=nodes, countermeasures=measures)
+    return FiveWhys(id=draw(ids), problem=draw(name), nodes=nodes, countermeasures=measures)
 
 
 @st.composite

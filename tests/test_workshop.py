@@ -164,3 +164,46 @@ def test_listener_errors_are_raised_after_the_change_is_kept(ws: Workshop) -> No
         ws.add_tree("Problem")
     assert later == [True]
     assert len(ws.state.trees) == 1
+
+
+def test_copy_layer_copies_what_other_pages_just_added(ws: Workshop, db_path: Path) -> None:
+    jid = ws.add_journey("J")
+    other = open_workshop("demo", db=Journal(db_path), actor="p1")
+    other.add_step(jid, "intended", "One")
+    other.add_step(jid, "intended", "Two")
+    ws.copy_layer(jid, "intended", "actual")  # ws has not refreshed
+    assert [s.name for s in ws.journey(jid).actual.steps] == ["One", "Two"]
+
+
+def test_add_step_after_uses_the_latest_order(ws: Workshop, db_path: Path) -> None:
+    jid = ws.add_journey("J")
+    a = ws.add_step(jid, "actual", "A")
+    ws.add_step(jid, "actual", "C")
+    other = open_workshop("demo", db=Journal(db_path), actor="p1")
+    other.add_step(jid, "actual", "Before A", index=0)
+    ws.add_step(jid, "actual", "B", after=a)
+    assert [s.name for s in ws.journey(jid).actual.steps] == ["Before A", "A", "B", "C"]
+    with pytest.raises(InvalidInput, match="'author' is set by servicekit"):
+        ws.add_step(jid, "actual", "X", author="someone else")
+
+
+def test_clear_handover_and_participant_references(ws: Workshop) -> None:
+    jid = ws.add_journey("J")
+    a = ws.add_step(jid, "actual", "A", owner="Sales")
+    b = ws.add_step(jid, "actual", "B", owner="Delivery")
+    ws.set_handover(jid, "actual", a, b, owner="Sales lead")
+    ws.clear_handover(jid, "actual", a, b)
+    assert ws.journey(jid).actual.handovers == {}
+    with pytest.raises(NotFound, match="No participant 'ghost'"):
+        ws.add_step(jid, "private:ghost", "Toast")
+    pid = ws.join("Ana", "Sales")
+    ws.add_step(jid, f"private:{pid}", "Toast")
+    sid = ws.add_survey("S", [], [{"id": "q", "text": "Open?", "kind": "open"}])
+    with pytest.raises(NotFound, match="No participant 'ghost'"):
+        ws.add_respondent(sid, participant="ghost")
+    ws.add_respondent(sid, participant=pid)
+
+
+def test_a_tree_needs_a_problem_statement(ws: Workshop) -> None:
+    with pytest.raises(InvalidInput, match="problem: must not be empty"):
+        ws.add_tree("   ")

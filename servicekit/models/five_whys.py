@@ -99,7 +99,7 @@ class FiveWhys(Model):
 
     def __post_init__(self) -> None:
         check_id("id", self.id)
-        check_text("problem", self.problem, limit=MAX_TEXT)
+        check_text("problem", self.problem, limit=MAX_TEXT, required=True)
         for key, node in self.nodes.items():
             if key != node.id:
                 raise InvalidInput(
@@ -164,7 +164,7 @@ class FiveWhys(Model):
     # -- pure updates ----------------------------------------------------------------------
     def with_problem(self, problem: str) -> FiveWhys:
         """The tree with a reworded problem statement."""
-        return evolve(self, problem=check_text("problem", problem))
+        return evolve(self, problem=check_text("problem", problem, required=True))
 
     def with_why(self, node: WhyNode) -> FiveWhys:
         """The tree with a new answer added under ``node.parent``."""

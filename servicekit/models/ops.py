@@ -260,6 +260,9 @@ def _survey_op(kind: str, *required: str) -> Callable[[Any], Any]:
 
     def register(fn: Callable[[Survey, dict[str, Any]], tuple[Survey, Inverse]]) -> Any:
         def handler(s: WorkshopState, p: dict[str, Any]) -> tuple[WorkshopState, Inverse]:
+            who = p.get("respondent")
+            if isinstance(who, dict) and who.get("participant") is not None:
+                s.participant(who["participant"])  # a respondent may name only someone who joined
             survey, inverse = fn(s.exercise("survey", p["survey"]), p)
             if inverse is not None:
                 inverse = (inverse[0], {"survey": p["survey"], **inverse[1]})
@@ -326,6 +329,11 @@ def _journey_op(kind: str, *required: str, optional: tuple[str, ...] = ()) -> Ca
 
     def register(fn: Callable[[JourneyMap, dict[str, Any]], tuple[JourneyMap, Inverse]]) -> Any:
         def handler(s: WorkshopState, p: dict[str, Any]) -> tuple[WorkshopState, Inverse]:
+            layer = p.get("layer")
+            if isinstance(layer, str) and layer.startswith("private:"):
+                s.participant(
+                    layer.removeprefix("private:")
+                )  # a private map belongs to someone who joined
             journey, inverse = fn(s.exercise("journey", p["journey"]), p)
             if inverse is not None:
                 inverse = (inverse[0], {"journey": p["journey"], **inverse[1]})
