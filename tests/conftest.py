@@ -6,11 +6,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 sys.path.insert(0, str(Path(__file__).parent))  # tests/strategies.py
 
 from servicekit import Workshop, create_workshop
 from servicekit.journal import Journal
+
+# Timing varies on a loaded 2-core machine; property tests assert behaviour, not speed.
+settings.register_profile("servicekit", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("servicekit")
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data" / "samples" / "northbridge-search.json"
