@@ -53,5 +53,14 @@ def test_start_page_shows_the_workshop_and_picks_up_changes(db: Path) -> None:
 def test_start_page_explains_a_missing_workshop(db: Path) -> None:
     app = start_app("nope")
     message = _find(app, widgets.HTML, "sk-messages")[0].value
-    assert "No workshop &#x27;nope&#x27;" in message or "No workshop in" in message
+    assert "No workshop &#x27;nope&#x27;" in message and "Create one with" in message
     assert 'role="alert"' in message
+
+
+def test_start_page_counts_private_maps(db: Path) -> None:
+    ws = create_workshop("toast", "Toast")
+    jid = ws.add_journey("Making toast")
+    for name in ("Ana", "Ben"):
+        ws.add_step(jid, f"private:{ws.join(name)}", "Bread in")
+    text = _find(start_app("toast"), widgets.HTML, "sk-summary")[0].value
+    assert "0 intended steps, 0 actual steps, 2 private maps" in text

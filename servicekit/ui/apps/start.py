@@ -24,8 +24,10 @@ def _summary(ws: Workshop) -> str:
             ("Questionnaire", survey.title, f"{len(survey.respondents)} respondents, {state}")
         )
     for journey in s.journeys.values():
-        counts = f"{len(journey.intended.steps)} intended steps, {len(journey.actual.steps)} actual steps"
-        rows.append(("Journey map", journey.name, counts))
+        parts = [f"{len(journey.intended.steps)} intended steps", f"{len(journey.actual.steps)} actual steps"]
+        if journey.private:
+            parts.append(f"{len(journey.private)} private maps")
+        rows.append(("Journey map", journey.name, ", ".join(parts)))
     items = "".join(
         f"<tr><td>{esc(kind)}</td><td>{esc(name)}</td><td>{esc(detail)}</td></tr>"
         for kind, name, detail in rows
