@@ -58,7 +58,7 @@ def open_workshop(
         if not stored:
             raise NotFound(f"No workshop in {journal.path} yet. Create one with 'servicekit new'.")
         slug = stored[0]["slug"]
-    return Workshop(journal, slug, actor=actor)
+    return Workshop(journal, slug, actor=actor, owns_journal=not isinstance(db, Journal))
 
 
 def create_workshop(
@@ -76,18 +76,21 @@ def create_workshop(
     payload = {"slug": check_slug(slug), "title": title, "join_code": join_code or new_join_code()}
     payload.update({k: v for k, v in (("client", client), ("date", date)) if v})
     journal.create(slug, actor, payload)
-    return Workshop(journal, slug, actor=actor)
+    return Workshop(journal, slug, actor=actor, owns_journal=not isinstance(db, Journal))
 
 
 class Workshop:
     """A live workshop: read :attr:`state`, change it through the intent methods."""
 
-    def __init__(self, journal: Journal, slug: str, *, actor: str = "facilitator") -> None:
+    def __init__(
+        self, journal: Journal, slug: str, *, actor: str = "facilitator", owns_journal: bool = False
+    ) -> None:
         if not isinstance(actor, str) or not actor.strip() or len(actor) > 200:
             raise InvalidInput(
                 f"actor: {actor!r} is not a name for who acts. Give 1-200 characters."
             )
         self.journal = journal
+        self._owns_journal = owns_journal
         self.slug = slug
         self.actor = actor
         self._listeners: list[Listener] = []
@@ -95,8 +98,9 @@ class Workshop:
         self._since_snapshot = journal.count(slug, journal.last_snapshot_seq(slug), self.seq)
 
     def close(self) -> None:
-        """Close the journal connection; the handle cannot be used afterwards."""
-        self.journal.close()
+        """Close the journal if this handle opened it (not one passed in); the handle is done."""
+        if self._owns_journal:
+            self.journal.close()
 
     def __repr__(self) -> str:
         return f"<Workshop {self.slug!r} at operation {self.seq}, acting as {self.actor!r}>"
@@ -142,12 +146,15 @@ class Workshop:
                 self._since_snapshot = 0
         self._emit(ops)
 
-    def _commit(self, kind: str, payload: Mapping[str, Any]) -> Operation:
-        """Validate an operation on the latest state, store it, apply it, signal once."""
+    def _commit(self, kind: str, payload: Mapping[str, Any]) -> Operation | None:
+        """Validate an operation on the latest state, store it, apply it, signal once.
+
+        Returns the stored operation, or None when the action changed nothing.
+        """
         payload = dict(payload)
         return self._store(lambda state: (kind, payload, *apply(state, kind, payload)))
 
-    def _store(self, make: Callable[[WorkshopState], _Made]) -> Operation:
+    def _store(self, make: Callable[[WorkshopState], _Made]) -> Operation | None:
         """Store the operation ``make`` builds from the latest state, inside the write lock.
 
         Operations other kernels stored meanwhile are applied first, so the new
@@ -163,6 +170,8 @@ class Workshop:
                 state, _ = apply(state, op.kind, op.payload)
             seen["caught_up"] = (state, others)
             kind, payload, seen["new"], inverse = make(state)
+            if seen["new"] is state:
+                return []  # a no-op (moving a node where it already is): nothing to store or undo
             return [(self.actor, kind, payload, _inverse(inverse))]
 
         try:
@@ -172,7 +181,10 @@ class Workshop:
             if others:  # refused against newer state: still show that state
                 self._swap(state, others)
             raise
-        self._swap(seen["new"], stored)
+        if stored:
+            self._swap(seen["new"], stored)
+        if seen["new"] is seen["caught_up"][0]:
+            return None
         return stored[-1]
 
     # -- workshop ----------------------------------------------------------------------------------
@@ -217,7 +229,9 @@ class Workshop:
                 raise Conflict(f"Cannot undo {target.kind!r}: {exc}") from None
             return "undo", payload, new, None
 
-        return self._store(make)
+        done = self._store(make)
+        assert done is not None  # an undo always changes something
+        return done
 
     def history(self) -> list[Operation]:
         """Every stored operation of this workshop, oldest first."""
@@ -254,10 +268,11 @@ class Workshop:
         evidence: str = "",
         confidence: str = "opinion",
         lens: str | None = None,
+        node_id: str | None = None,
     ) -> str:
         """Answer "why?" under ``parent_id`` (None: under the problem); return the new node's id."""
         node = {
-            "id": new_id("n-"),
+            "id": node_id or new_id("n-"),
             "parent": parent_id,
             "answer": answer,
             "evidence": evidence,
@@ -289,16 +304,25 @@ class Workshop:
         self._commit("five_whys.delete", {"tree": tree_id, "node": node_id, "deleted": False})
 
     def add_countermeasure(
-        self, tree_id: str, node_id: str, kind: str, action: str, *, owner: str = "", due: str = ""
+        self,
+        tree_id: str,
+        node_id: str,
+        kind: str,
+        action: str,
+        *,
+        owner: str = "",
+        due: str = "",
+        measure_id: str | None = None,
     ) -> str:
         """Add a countermeasure (eliminate, move_earlier, simplify, automate) to a node."""
         measure = {
-            "id": new_id("c-"),
+            "id": measure_id or new_id("c-"),
             "node": node_id,
             "kind": kind,
             "action": action,
             "owner": owner,
             "due": due,
+            "author": self.actor,
         }
         self._commit("five_whys.measure", {"tree": tree_id, "measure": measure})
         return str(measure["id"])

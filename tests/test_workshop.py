@@ -207,3 +207,49 @@ def test_clear_handover_and_participant_references(ws: Workshop) -> None:
 def test_a_tree_needs_a_problem_statement(ws: Workshop) -> None:
     with pytest.raises(InvalidInput, match="problem: must not be empty"):
         ws.add_tree("   ")
+
+
+def test_work_under_a_deleted_branch_is_refused(ws: Workshop) -> None:
+    tid = ws.add_tree("P")
+    a = ws.add_why(tid, None, "A")
+    b = ws.add_why(tid, a, "B")
+    other = ws.add_why(tid, None, "Other")
+    ws.delete_why(tid, a)
+    for intent in (
+        lambda: ws.add_why(tid, b, "Under a hidden node"),
+        lambda: ws.mark_root_cause(tid, b),
+        lambda: ws.add_countermeasure(tid, b, "simplify", "Shorter form"),
+        lambda: ws.move_why(tid, other, b),
+    ):
+        with pytest.raises(Conflict, match="deleted branch. Restore the branch first"):
+            intent()
+    ws.restore_why(tid, a)
+    ws.mark_root_cause(tid, b)
+
+
+def test_actions_that_change_nothing_are_not_stored_or_undone(ws: Workshop) -> None:
+    tid = ws.add_tree("P")
+    a = ws.add_why(tid, None, "A")
+    ws.edit_why(tid, a, answer="A, reworded")
+    count = ws.journal.count("demo")
+    assert ws.move_why(tid, a, None) is None
+    assert ws.edit_why(tid, a, answer="A, reworded") is None
+    ws.set_problem(tid, "P")
+    assert ws.journal.count("demo") == count
+    ws.undo()
+    assert ws.tree(tid).node(a).answer == "A", "undo took back the last real change"
+
+
+def test_fixed_ids_and_authors(ws: Workshop) -> None:
+    tid = ws.add_tree("P", tree_id="t1")
+    ws.add_why(tid, None, "A", node_id="a")
+    ws.add_countermeasure(tid, "a", "eliminate", "Stop it", measure_id="m1")
+    assert ws.tree("t1").countermeasure("m1").author == "facilitator"
+    with pytest.raises(Conflict, match="already exists"):
+        ws.add_why(tid, None, "Again", node_id="a")
+
+
+def test_close_leaves_a_shared_journal_open(journal: Journal) -> None:
+    ws = create_workshop("shared", "Shared", db=journal)
+    ws.close()
+    assert journal.exists("shared"), "the journal passed in is still usable"

@@ -78,6 +78,7 @@ class Countermeasure(Model):
     action: str
     owner: str = ""
     due: str = ""
+    author: str = ""
 
     def __post_init__(self) -> None:
         check_id("id", self.id)
@@ -86,6 +87,7 @@ class Countermeasure(Model):
         check_text("action", self.action, required=True)
         check_text("owner", self.owner, limit=MAX_NAME)
         check_date("due", self.due)
+        check_text("author", self.author, limit=MAX_NAME)
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,8 @@ class FiveWhys(Model):
     # -- pure updates ----------------------------------------------------------------------
     def with_problem(self, problem: str) -> FiveWhys:
         """The tree with a reworded problem statement."""
+        if problem == self.problem:
+            return self
         return evolve(self, problem=check_text("problem", problem, required=True))
 
     def with_why(self, node: WhyNode) -> FiveWhys:
@@ -171,7 +175,7 @@ class FiveWhys(Model):
         if node.id in self.nodes:
             raise Conflict(f"A why-node with id {node.id!r} already exists in tree {self.id!r}.")
         if node.parent is not None:
-            self.node(node.parent)
+            self._check_visible(node.parent, "answer under")
         return evolve(self, nodes={**self.nodes, node.id: node})
 
     def with_node_edit(self, node_id: str, **changes: object) -> FiveWhys:
@@ -183,13 +187,18 @@ class FiveWhys(Model):
             msg = f"Cannot edit {sorted(unknown)[0]!r} of a why-node. Editable: {', '.join(_NODE_FIELDS)}."
             raise InvalidInput(msg)
         edited = WhyNode.from_dict({**node.to_dict(), **changes}, where=f"why-node {node_id!r}")
+        if edited == node:
+            return self
+        self._check_visible(node_id, "change")
         return evolve(self, nodes={**self.nodes, node_id: edited})
 
     def with_move(self, node_id: str, new_parent: str | None) -> FiveWhys:
         """The tree with a node (and its branch) moved under another parent."""
         node = self.node(node_id)
+        if node.parent == new_parent:
+            return self
         if new_parent is not None:
-            self.node(new_parent)
+            self._check_visible(new_parent, "move an answer under")
         self._check_no_cycle(node_id, new_parent)
         moved = evolve(node, parent=new_parent)
         return evolve(self, nodes={**self.nodes, node_id: moved})
@@ -197,6 +206,8 @@ class FiveWhys(Model):
     def with_deleted(self, node_id: str, deleted: bool = True) -> FiveWhys:
         """The tree with a node's branch hidden (``deleted=True``) or restored."""
         node = self.node(node_id)
+        if node.deleted == bool(deleted):
+            return self
         return evolve(self, nodes={**self.nodes, node_id: evolve(node, deleted=bool(deleted))})
 
     def without_node(self, node_id: str) -> FiveWhys:
@@ -213,7 +224,9 @@ class FiveWhys(Model):
 
     def with_countermeasure(self, measure: Countermeasure) -> FiveWhys:
         """The tree with a countermeasure added or replaced (same id)."""
-        self.node(measure.node)
+        if self.countermeasures.get(measure.id) == measure:
+            return self
+        self._check_visible(measure.node, "add a countermeasure to")
         return evolve(self, countermeasures={**self.countermeasures, measure.id: measure})
 
     def with_countermeasure_edit(self, measure_id: str, **changes: object) -> FiveWhys:
@@ -244,6 +257,14 @@ class FiveWhys(Model):
             raise NotFound(msg) from None
 
     # -- helpers -----------------------------------------------------------------------
+    def _check_visible(self, node_id: str, action: str) -> None:
+        """Refuse work on a deleted branch: it would vanish from view without a word."""
+        if self.is_hidden(node_id):
+            answer = self.nodes[node_id].answer
+            short = answer if len(answer) <= 60 else answer[:57] + "..."
+            msg = f"Cannot {action} {short!r}: it is in a deleted branch. Restore the branch first."
+            raise Conflict(msg)
+
     def _missing(self, node_id: str, what: str) -> str:
         known = sorted(self.nodes)[:5]
         more = "..." if len(self.nodes) > 5 else ""

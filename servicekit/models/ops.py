@@ -173,6 +173,8 @@ def _tree_op(kind: str, *required: str, optional: tuple[str, ...] = ()) -> Calla
             tree, inverse = fn(s.exercise("five_whys", p["tree"]), p)
             if inverse is not None:
                 inverse = (inverse[0], {"tree": p["tree"], **inverse[1]})
+            if tree is s.exercise("five_whys", p["tree"]):
+                return s, None  # nothing changed
             return s.with_exercise("five_whys", tree), inverse
 
         return _op(kind, "tree", *required, optional=optional)(handler)
@@ -266,6 +268,8 @@ def _survey_op(kind: str, *required: str) -> Callable[[Any], Any]:
             survey, inverse = fn(s.exercise("survey", p["survey"]), p)
             if inverse is not None:
                 inverse = (inverse[0], {"survey": p["survey"], **inverse[1]})
+            if survey is s.exercise("survey", p["survey"]):
+                return s, None  # nothing changed
             return s.with_exercise("survey", survey), inverse
 
         return _op(kind, "survey", *required)(handler)
@@ -337,6 +341,8 @@ def _journey_op(kind: str, *required: str, optional: tuple[str, ...] = ()) -> Ca
             journey, inverse = fn(s.exercise("journey", p["journey"]), p)
             if inverse is not None:
                 inverse = (inverse[0], {"journey": p["journey"], **inverse[1]})
+            if journey is s.exercise("journey", p["journey"]):
+                return s, None  # nothing changed
             return s.with_exercise("journey", journey), inverse
 
         return _op(kind, "journey", *required, optional=optional)(handler)

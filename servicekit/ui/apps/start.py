@@ -24,7 +24,10 @@ def _summary(ws: Workshop) -> str:
             ("Questionnaire", survey.title, f"{len(survey.respondents)} respondents, {state}")
         )
     for journey in s.journeys.values():
-        parts = [f"{len(journey.intended.steps)} intended steps", f"{len(journey.actual.steps)} actual steps"]
+        parts = [
+            f"{len(journey.intended.steps)} intended steps",
+            f"{len(journey.actual.steps)} actual steps",
+        ]
         if journey.private:
             parts.append(f"{len(journey.private)} private maps")
         rows.append(("Journey map", journey.name, ", ".join(parts)))
