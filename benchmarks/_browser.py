@@ -1,0 +1,142 @@
+"""Opening one Voila page in a fresh Chromium context and timing it; shared by the page and burst runs.
+
+A *view* is one participant arriving by a direct link: a new browser context (no cache, no cookies), the
+render URL, and a wait until the page's ready selector is visible (and its charts, where it has them). The
+clock starts just before navigation, so the time includes Voila executing the notebook, sending the page,
+the widget manager loading and the widgets drawing — what a person waits for.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.async_api import Browser, Playwright
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+__all__ = ["CHROMIUM", "PageSpec", "View", "launch", "spec_for", "viewing"]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CHART_SELECTOR = ".vega-embed canvas, .vega-embed svg, .jp-OutputArea-output img"
+STDERR_SELECTOR = '[data-mime-type="application/vnd.jupyter.stderr"]'
+READY_TIMEOUT_MS = 90_000
+# When the last byte of the page's HTML arrived, in seconds from navigation start (Navigation Timing). Voila
+# streams the page as the notebook runs and ends it after the last cell, so this is the server's share.
+_RESPONSE_END = """() => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  return nav ? nav.responseEnd / 1000 : null;
+}"""
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """How to tell that a page is ready: a CSS selector, whether charts are expected, what must show."""
+
+    notebook: str
+    ready: str
+    charts: bool = False
+    expect: str | None = None
+
+
+#: Pages with a known ready marker. A new servicekit notebook should be added here with its app's CSS class;
+#: unknown notebooks fall back to the first visible widget and to charts if their source mentions altair.
+KNOWN = {
+    "empty.ipynb": PageSpec("empty.ipynb", ".jp-OutputArea-output"),
+    "widgets_only.ipynb": PageSpec("widgets_only.ipynb", ".bench-ready"),
+    "naive.ipynb": PageSpec("naive.ipynb", ".bench-ready", charts=True),
+    "start.ipynb": PageSpec("start.ipynb", ".sk-start", expect=".sk-title"),
+}
+
+
+def spec_for(notebook: Path) -> PageSpec:
+    """The :class:`PageSpec` for a served notebook file."""
+    if notebook.name in KNOWN:
+        return KNOWN[notebook.name]
+    source = notebook.read_text(encoding="utf-8").lower()
+    return PageSpec(
+        notebook.name, ".jupyter-widgets", charts="altair" in source or "chart" in source
+    )
+
+
+@dataclass
+class View:
+    """What one view measured. Times are seconds from navigation start; None if it never happened.
+
+    ``html_done_s`` is when the page's HTML had fully arrived (the server's part); ``ready_s`` minus it is
+    the browser's part (loading the widget manager, drawing).
+    """
+
+    notebook: str
+    ready_s: float | None = None
+    charts_s: float | None = None
+    kernel_pids: list[int] = field(default_factory=list)
+    kernel_rss_mib: float | None = None
+    problems: list[str] = field(default_factory=list)
+    started_at: float = 0.0
+    ready_at: float | None = None
+    html_done_s: float | None = None
+    shut_by_page: bool | None = None
+
+
+async def launch(pw: Playwright) -> Browser:
+    """Start the machine's Chromium headless (never a downloaded browser)."""
+    return await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+@asynccontextmanager
+async def viewing(browser: Browser, url: str, spec: PageSpec) -> AsyncIterator[View]:
+    """Open ``url`` in a fresh context and wait until it is ready; yield the :class:`View`, then close.
+
+    The page stays open inside the ``async with`` block (read kernel memory there). It is closed by
+    navigating to about:blank first, which fires ``beforeunload`` so Voila is asked to shut the kernel
+    down (closing a context alone does not).
+    """
+    view = View(spec.notebook)
+    context = await browser.new_context()
+    context.set_default_timeout(READY_TIMEOUT_MS)
+    page = await context.new_page()
+    page.on("pageerror", lambda exc: view.problems.append(f"page error: {str(exc)[:120]}"))
+    page.on(
+        "console",
+        lambda msg: (
+            view.problems.append(f"console: {msg.text[:120]}") if msg.type == "error" else None
+        ),
+    )
+    try:
+        t0 = view.started_at = time.perf_counter()
+        await page.goto(url, wait_until="commit")
+        try:
+            await page.wait_for_selector(spec.ready, state="visible")
+            view.ready_at = time.perf_counter()
+            view.ready_s = view.ready_at - t0
+            view.html_done_s = await page.evaluate(_RESPONSE_END)
+            if spec.charts:
+                await page.wait_for_selector(CHART_SELECTOR, state="visible")
+                view.charts_s = time.perf_counter() - t0
+            elif await page.query_selector(CHART_SELECTOR):
+                view.charts_s = time.perf_counter() - t0
+        except PlaywrightTimeout:
+            view.problems.append(f"not ready within {READY_TIMEOUT_MS / 1000:.0f} s")
+        if spec.expect and not await page.query_selector(spec.expect):
+            view.problems.append(f"ready, but no {spec.expect} on the page")
+        stderr = await page.query_selector_all(STDERR_SELECTOR)
+        if stderr:
+            text = (await stderr[0].inner_text()).strip().splitlines()
+            view.problems.append(f"stderr output: {text[-1][:120] if text else ''}")
+        yield view
+    finally:
+        await page.goto("about:blank")
+        await context.close()

@@ -1,0 +1,170 @@
+"""Page benchmarks: how long a participant waits for a Voila page, and what its kernel costs.
+
+One Voila server per run (see :mod:`_voila`) serves the three reference notebooks from
+``benchmarks/notebooks/`` beside servicekit's own notebooks:
+
+* *empty* — one ``print``: the floor Voila itself sets (kernel start, page, widget manager);
+* *widgets-only* — a small ipywidgets form: what any widget page costs;
+* *naive* — pandas, networkx and altair imported up front and two charts: what servicekit must beat.
+
+Every page is opened once to warm the machine (not counted), then ``repeat`` times, the pages interleaved so
+drift on the machine hits all of them alike. Each view is a fresh browser context; the kernel's resident
+memory is read while the page is open; after the page closes the run waits until its kernel is gone, so the
+next view starts on a quiet machine (and the time it took shows whether Voila shut the kernel down or had to
+cull it). Figures are reported as medians and as ratios to *empty* from the same run, which makes them
+comparable across machines. Then the burst run (:mod:`burst`) opens ``burst`` copies of each page at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict
+from typing import Any
+
+from _browser import PageSpec, View, launch, spec_for, viewing
+from _report import Row, Section, log, median
+from _voila import VoilaRun, kernel_rss_mib
+from burst import browser_burst, server_burst
+from playwright.async_api import Browser, async_playwright
+
+__all__ = ["run"]
+
+
+#: How long to wait after a page closes for its own unload request to have shut its kernel down.
+PAGE_SHUTDOWN_WAIT_S = 3.0
+
+
+async def measure_view(server: VoilaRun, browser: Browser, spec: PageSpec) -> View:
+    """One view of one page: time it, read its kernel's memory, close it, see whether its kernel went.
+
+    Whatever kernel is left is then shut down, so the next view starts on a quiet machine.
+    """
+    before = server.kernel_pids()
+    async with viewing(browser, server.page_url(spec.notebook), spec) as view:
+        new = server.kernel_pids() - before
+        view.kernel_pids = sorted(new)
+        view.kernel_rss_mib = sum(kernel_rss_mib(pid) for pid in new) if new else None
+    if new:
+        await asyncio.to_thread(server.wait_for_no_kernels, PAGE_SHUTDOWN_WAIT_S, new)
+        view.shut_by_page = not (server.kernel_pids() & new)
+    await asyncio.to_thread(server.shut_down_kernels)
+    return view
+
+
+def _fmt(seconds: float) -> str:
+    return "n/a" if seconds != seconds else f"{seconds:.2f} s"  # NaN: never happened
+
+
+def _yes(flag: bool | None) -> str:
+    return "n/a" if flag is None else ("yes" if flag else "no")
+
+
+def _summary(views: list[View]) -> dict[str, Any]:
+    """Medians of one page's views."""
+
+    def values(name: str) -> list[float]:
+        return [v for v in (getattr(view, name) for view in views) if v is not None]
+
+    return {
+        "views": len(views),
+        "ready_s": median(values("ready_s")),
+        "html_done_s": median(values("html_done_s")),
+        "charts_s": median(values("charts_s")),
+        "kernel_rss_mib": median(values("kernel_rss_mib")),
+        "shut_by_page": sum(bool(v.shut_by_page) for v in views),
+        "kernels_per_view": median([float(len(v.kernel_pids)) for v in views]),
+        "problems": sorted({p for v in views for p in v.problems}),
+    }
+
+
+async def _run(server: VoilaRun, specs: list[PageSpec], repeat: int, burst: int) -> dict[str, Any]:
+    async with async_playwright() as pw:
+        browser = await launch(pw)
+        warm: dict[str, Any] = {}
+        for spec in specs:
+            view = await measure_view(server, browser, spec)
+            warm[spec.notebook] = asdict(view)
+            log(f"pages: warm-up {spec.notebook}: ready {_fmt(view.ready_s or float('nan'))}")
+        views: dict[str, list[View]] = {spec.notebook: [] for spec in specs}
+        for i in range(repeat):
+            for spec in specs:
+                view = await measure_view(server, browser, spec)
+                views[spec.notebook].append(view)
+                charts = f", charts {view.charts_s:.2f} s" if view.charts_s is not None else ""
+                rss = (
+                    f"{view.kernel_rss_mib:.0f} MiB"
+                    if view.kernel_rss_mib is not None
+                    else "no kernel found"
+                )
+                log(
+                    f"pages: {i + 1}/{repeat} {spec.notebook}: ready {_fmt(view.ready_s or float('nan'))}"
+                    f"{charts}, kernel {rss}, shut down by the page on close: {_yes(view.shut_by_page)}"
+                    + (f" [{'; '.join(view.problems)[:160]}]" if view.problems else "")
+                )
+        bursts: dict[str, Any] = {}
+        for spec in specs:
+            log(f"pages: burst of {burst} x {spec.notebook}, server side")
+            served = await asyncio.to_thread(server_burst, server.page_url(spec.notebook), burst)
+            await asyncio.to_thread(server.shut_down_kernels)
+            log(f"pages: burst of {burst} x {spec.notebook}, in the browser")
+            shown = await browser_burst(server, browser, spec, burst)
+            await asyncio.to_thread(server.shut_down_kernels)
+            bursts[spec.notebook] = {"server": served, "browser": shown}
+            log(
+                f"pages: burst {spec.notebook}: server {served['all_done_s']:.1f} s, "
+                f"browser {shown['all_ready_s']:.1f} s, kernels {shown['kernels_rss_mib']:.0f} MiB"
+            )
+        await browser.close()
+    return {
+        "warm_up": warm,
+        "views": {k: [asdict(v) for v in vs] for k, vs in views.items()},
+        "summary": {k: _summary(vs) for k, vs in views.items()},
+        "burst": bursts,
+    }
+
+
+def _rows(summary: dict[str, Any], bursts: dict[str, Any], repeat: int, burst: int) -> list[Row]:
+    empty = summary["empty.ipynb"]
+    rows = []
+    for name, s in summary.items():
+        ratio_t = s["ready_s"] / empty["ready_s"]
+        ratio_m = s["kernel_rss_mib"] / empty["kernel_rss_mib"]
+        value = f"ready {_fmt(s['ready_s'])} ({ratio_t:.2f}x empty; HTML complete at {_fmt(s['html_done_s'])})"
+        if s["charts_s"] == s["charts_s"]:
+            value += f", charts {_fmt(s['charts_s'])}"
+        value += f"; kernel {s['kernel_rss_mib']:.0f} MiB ({ratio_m:.2f}x empty)"
+        note = f"median of {repeat}; kernel shut down by the page on close in {s['shut_by_page']} of {repeat}"
+        if s["problems"]:
+            note += "; " + "; ".join(s["problems"])[:200]
+        rows.append(Row("pages", f"{name}, one page", value, note=note))
+    for name, b in bursts.items():
+        server, shown = b["server"], b["browser"]
+        value = (
+            f"server {server['all_done_s']:.1f} s for all; browser {shown['all_ready_s']:.1f} s until all "
+            f"ready; kernels {shown['kernels_rss_mib']:.0f} MiB in all"
+        )
+        note = f"HTTP {','.join(map(str, sorted(set(server['statuses']))))}"
+        if shown["not_ready"]:
+            note += f"; {shown['not_ready']} of {burst} never ready"
+        rows.append(Row("pages", f"{name}, burst of {burst} at once", value, note=note))
+    return rows
+
+
+def run(
+    quick: bool = False,
+    repeat: int | None = None,
+    burst: int = 10,
+    notebooks: list[str] | None = None,
+) -> Section:
+    """Serve the references and servicekit's notebooks, measure them; return the rows."""
+    repeat = repeat or (2 if quick else 5)
+    with VoilaRun(notebooks) as server:
+        specs = [spec_for(server.root / name) for name in server.pages]
+        try:
+            details = asyncio.run(_run(server, specs, repeat, burst))
+        except Exception:
+            log("pages: failed; the end of Voila's output follows\n" + server.log_tail())
+            raise
+        details["sample"] = server.sample_note
+    section = Section("pages", _rows(details["summary"], details["burst"], repeat, burst), details)
+    return section
