@@ -202,6 +202,10 @@ class JourneyMap(Model):
         self.layer(key)
         for step in layer.steps:
             self._check_stage(step, key)
+        return self._put_layer(key, layer)
+
+    def _put_layer(self, key: str, layer: Layer) -> JourneyMap:
+        """Swap in a layer whose changed steps the caller has already checked."""
         if key == "intended":
             return evolve(self, intended=layer)
         if key == "actual":
@@ -213,9 +217,10 @@ class JourneyMap(Model):
         layer = self.layer(key)
         if any(s.id == step.id for s in layer.steps):
             raise Conflict(f"A step with id {step.id!r} already exists in layer {key!r}.")
+        self._check_stage(step, key)
         steps = list(layer.steps)
         steps.insert(len(steps) if index is None else _clamp(index, len(steps)), step)
-        return self.with_layer(key, evolve(layer, steps=tuple(steps)))
+        return self._put_layer(key, evolve(layer, steps=tuple(steps)))
 
     def with_step_edit(self, key: str, step_id: str, **changes: object) -> JourneyMap:
         """The journey with some fields of a step changed."""
@@ -224,8 +229,9 @@ class JourneyMap(Model):
         if "id" in changes:
             raise InvalidInput("A step's id cannot change; add a new step instead.")
         step = Step.from_dict({**layer.steps[i].to_dict(), **changes}, where=f"step {step_id!r}")
+        self._check_stage(step, key)
         steps = (*layer.steps[:i], step, *layer.steps[i + 1 :])
-        return self.with_layer(key, evolve(layer, steps=steps))
+        return self._put_layer(key, evolve(layer, steps=steps))
 
     def with_step_moved(self, key: str, step_id: str, index: int) -> JourneyMap:
         """The journey with a step moved to position ``index``."""
@@ -233,7 +239,7 @@ class JourneyMap(Model):
         steps = list(layer.steps)
         step = steps.pop(layer.index(step_id))
         steps.insert(_clamp(index, len(steps)), step)
-        return self.with_layer(key, evolve(layer, steps=tuple(steps)))
+        return self._put_layer(key, evolve(layer, steps=tuple(steps)))
 
     def without_step(self, key: str, step_id: str) -> JourneyMap:
         """The journey with a step, and the handover details that touch it, removed."""
@@ -243,7 +249,7 @@ class JourneyMap(Model):
         handovers = {
             k: h for k, h in layer.handovers.items() if step_id not in (h.from_step, h.to_step)
         }
-        return self.with_layer(key, Layer(steps=steps, handovers=handovers))
+        return self._put_layer(key, evolve(layer, steps=steps, handovers=handovers))
 
     def with_handover(self, key: str, handover: Handover) -> JourneyMap:
         """The journey with the details of one handover recorded or replaced."""
@@ -251,7 +257,7 @@ class JourneyMap(Model):
         layer.index(handover.from_step)
         layer.index(handover.to_step)
         handovers = {**layer.handovers, handover.key: handover}
-        return self.with_layer(key, evolve(layer, handovers=handovers))
+        return self._put_layer(key, evolve(layer, handovers=handovers))
 
     def without_handover(self, key: str, from_step: str, to_step: str) -> JourneyMap:
         """The journey with the details of one handover removed."""
@@ -262,7 +268,7 @@ class JourneyMap(Model):
                 f"No handover details recorded from {from_step!r} to {to_step!r} in {key!r}."
             )
         handovers = {k: h for k, h in layer.handovers.items() if k != hkey}
-        return self.with_layer(key, evolve(layer, handovers=handovers))
+        return self._put_layer(key, evolve(layer, handovers=handovers))
 
     def with_stages(
         self, stages: tuple[Stage, ...], teams: tuple[str, ...] | None = None
