@@ -20,27 +20,41 @@ def test_sample_imports_with_its_history(name: str, tmp_path: Path) -> None:
         slug = journal.import_(data)
         ws = open_workshop(slug, db=journal)
         assert ws.state == WorkshopState.from_dict(data["workshop"])
-        assert ws.state.to_dict() == data["workshop"], "the file is current: regenerate it with its build script"
+        assert ws.state.to_dict() == data["workshop"], (
+            "the file is current: regenerate it with its build script"
+        )
         assert len(ws.history()) == len(data["operations"])
 
 
 def test_northbridge_covers_all_three_exercises(tmp_path: Path) -> None:
     with Journal(tmp_path / "s.db") as journal:
-        ws = open_workshop(journal.import_(read_workshop_file(SAMPLES / "northbridge-search.json")), db=journal)
+        ws = open_workshop(
+            journal.import_(read_workshop_file(SAMPLES / "northbridge-search.json")), db=journal
+        )
         state = ws.state
-        assert len(state.trees) == 2 and any(n.root_cause for t in state.trees.values() for n in t.nodes.values())
+        assert len(state.trees) == 2 and any(
+            n.root_cause for t in state.trees.values() for n in t.nodes.values()
+        )
         survey = next(iter(state.surveys.values()))
         assert len({r.department for r in survey.respondents.values()}) >= 4
         journey = state.journeys["candidate-journey"]
         assert len(journey.actual.steps) > len(journey.intended.steps)
-        assert any(not h.owner for h in journey.actual.handovers.values()), "an unowned join to find"
+        assert any(not h.owner for h in journey.actual.handovers.values()), (
+            "an unowned join to find"
+        )
         assert any(journey.private for journey in state.journeys.values()), "Making Toast maps"
 
 
 def test_five_whys_examples_hold_the_three_stories(tmp_path: Path) -> None:
     with Journal(tmp_path / "s.db") as journal:
-        ws = open_workshop(journal.import_(read_workshop_file(SAMPLES / "five-whys-examples.json")), db=journal)
-        assert set(ws.state.trees) == {"law-firm-tickets", "dealership-passwords", "warehouse-picking"}
+        ws = open_workshop(
+            journal.import_(read_workshop_file(SAMPLES / "five-whys-examples.json")), db=journal
+        )
+        assert set(ws.state.trees) == {
+            "law-firm-tickets",
+            "dealership-passwords",
+            "warehouse-picking",
+        }
         for tree in ws.state.trees.values():
             assert len(tree.children(None)) >= 2, "each tree branches at the first why"
             assert sum(n.root_cause for n in tree.visible_nodes()) >= 2

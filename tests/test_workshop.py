@@ -221,7 +221,7 @@ def test_work_under_a_deleted_branch_is_refused(ws: Workshop) -> None:
         lambda: ws.add_countermeasure(tid, b, "simplify", "Shorter form"),
         lambda: ws.move_why(tid, other, b),
     ):
-        with pytest.raises(Conflict, match="deleted branch. Restore the branch first"):
+        with pytest.raises(Conflict, match=r"deleted branch. Restore the branch first"):
             intent()
     ws.restore_why(tid, a)
     ws.mark_root_cause(tid, b)

@@ -318,10 +318,11 @@ def _chart(width: float, height: float) -> alt.LayerChart:
         )
         .encode(x=qx("x2"), y=qy("y"), text="root:N")
     )
-    return (
+    chart: alt.LayerChart = (
         alt.layer(edges, frames, *outlines, dash_legend, roots, chosen, labels, badges)
         .properties(width=width, height=height, padding=16)
         .configure(font=FONT)
         .configure_view(stroke=None)
         .configure_legend(labelFontSize=13, titleFontSize=13)
     )
+    return chart

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import altair as alt
 
-__all__ = ["MIME", "mimebundle", "output_item", "spec"]
+__all__ = ["MIME", "bundle", "embed_metadata", "mimebundle", "output_item", "spec"]
 
 MIME = "application/vnd.vegalite.v5+json"
 _SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"  # an identifier; never fetched
@@ -32,14 +32,22 @@ def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     return data
 
 
+def embed_metadata() -> dict[str, Any]:
+    """Display metadata: no action menu, and mark links navigate within the page."""
+    return {MIME: {"embed_options": {"actions": False, "loader": {"target": "_self"}}}}
+
+
+def bundle(vega_lite: dict[str, Any]) -> dict[str, Any]:
+    """The display data for a Vega-Lite v5 spec (from :func:`spec` or a fast path)."""
+    return {MIME: vega_lite, "image/png": _PNG, "text/plain": "<chart>"}
+
+
 def mimebundle(chart: alt.TopLevelMixin) -> tuple[dict[str, Any], dict[str, Any]]:
     """``(data, metadata)`` for ``IPython.display.display(data, metadata=..., raw=True)``."""
-    data = {MIME: spec(chart), "image/png": _PNG, "text/plain": "<chart>"}
-    metadata = {MIME: {"embed_options": {"actions": False, "loader": {"target": "_self"}}}}
-    return data, metadata
+    return bundle(spec(chart)), embed_metadata()
 
 
-def output_item(chart: alt.TopLevelMixin) -> dict[str, Any]:
+def output_item(chart_or_spec: alt.TopLevelMixin | dict[str, Any]) -> dict[str, Any]:
     """One entry for ``ipywidgets.Output.outputs``: replacing that tuple redraws the chart."""
-    data, metadata = mimebundle(chart)
-    return {"output_type": "display_data", "data": data, "metadata": metadata}
+    vega_lite = chart_or_spec if isinstance(chart_or_spec, dict) else spec(chart_or_spec)
+    return {"output_type": "display_data", "data": bundle(vega_lite), "metadata": embed_metadata()}

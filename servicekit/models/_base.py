@@ -15,8 +15,8 @@ import re
 import secrets
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar, TypeVar
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import Any, ClassVar, TypeVar, cast
 
 from ..errors import FormatVersionError, InvalidInput
 
@@ -138,7 +138,7 @@ class Model:
         decoder run again to say exactly where.
         """
         try:
-            result: M = _compiled(cls)(data)
+            result: M = _compiled(cast(Hashable, cls))(data)
             return result
         except (InvalidInput, _Mismatch):
             return _decode_model(cls, data, where or cls.__name__)
@@ -223,11 +223,17 @@ def _compiled_model(cls: type[Model]) -> Callable[[Any], Any]:
     decoders = {f.name: _compiled(hints[f.name]) for f in fields}
     known = set(decoders) | {"format_version"}
     required = {
-        f.name for f in fields if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        f.name
+        for f in fields
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
     }
 
     def model(data: Any) -> Any:
-        if not isinstance(data, Mapping) or not known.issuperset(data) or not required.issubset(data):
+        if (
+            not isinstance(data, Mapping)
+            or not known.issuperset(data)
+            or not required.issubset(data)
+        ):
             raise _Mismatch
         return cls(**{k: decoders[k](v) for k, v in data.items() if k != "format_version"})
 

@@ -30,7 +30,9 @@ def grown_trees(draw: st.DrawFn) -> FiveWhys:
                 answer = draw(st.text(min_size=1, max_size=120)).strip() or "x"
                 tree = tree.with_why(WhyNode(f"n{i}", parent, answer))
             elif action == "move":
-                tree = tree.with_move(draw(st.sampled_from(ids)), draw(st.none() | st.sampled_from(ids)))
+                tree = tree.with_move(
+                    draw(st.sampled_from(ids)), draw(st.none() | st.sampled_from(ids))
+                )
             else:
                 tree = tree.with_deleted(draw(st.sampled_from(ids)), draw(st.booleans()))
         except Conflict:
@@ -65,7 +67,11 @@ def test_wrap_keeps_boxes_to_four_lines() -> None:
 def tree() -> FiveWhys:
     t = FiveWhys("t", "Tickets reopen within 14 days (38% of 1,240, Jan-Mar 2026)")
     t = t.with_why(WhyNode("a", None, "Fixes are not verified", confidence="fact", lens="process"))
-    t = t.with_why(WhyNode("b", "a", "KPI counts closures", confidence="likely", lens="people", root_cause=True))
+    t = t.with_why(
+        WhyNode(
+            "b", "a", "KPI counts closures", confidence="likely", lens="people", root_cause=True
+        )
+    )
     t = t.with_why(WhyNode("c", None, "Knowledge base stale", confidence="opinion"))
     return t.with_why(WhyNode("gone", "c", "Abandoned idea")).with_deleted("gone")
 
@@ -86,7 +92,10 @@ def test_spec_colours_by_lens_marks_roots_and_links_every_box(tree: FiveWhys) ->
     assert fills[0]["encoding"]["fill"]["field"] == "lens"
     roots = _layer(data, lambda layer: layer["mark"].get("stroke") == "#c0262d")
     assert roots and roots[0]["transform"] == [{"filter": "datum.root != ''"}]
-    dashes = {json.dumps(layer["mark"].get("strokeDash")) for layer in _layer(data, lambda layer: "transform" in layer)}
+    dashes = {
+        json.dumps(layer["mark"].get("strokeDash"))
+        for layer in _layer(data, lambda layer: "transform" in layer)
+    }
     assert len(dashes) >= 3, "each evidence strength has its own outline"
 
 
