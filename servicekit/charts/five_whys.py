@@ -34,7 +34,7 @@ __all__ = ["PROBLEM_ID", "Box", "tree_chart", "tree_layout", "tree_spec", "wrap"
 PROBLEM_ID = "#problem"
 BOX_W, BOX_H = 230.0, 84.0
 COL_GAP, ROW_GAP = 56.0, 22.0
-CHARS_PER_LINE, MAX_LINES = 30, 4
+CHARS_PER_LINE, MAX_LINES = 27, 4
 ROOT_RED = "#c0262d"
 
 

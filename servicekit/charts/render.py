@@ -33,8 +33,12 @@ def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
 
 
 def embed_metadata() -> dict[str, Any]:
-    """Display metadata: no action menu, and mark links navigate within the page."""
-    return {MIME: {"embed_options": {"actions": False, "loader": {"target": "_self"}}}}
+    """Display metadata: no action menu, SVG (crisp on a projector, text stays text), in-page links."""
+    return {
+        MIME: {
+            "embed_options": {"actions": False, "renderer": "svg", "loader": {"target": "_self"}}
+        }
+    }
 
 
 def bundle(vega_lite: dict[str, Any]) -> dict[str, Any]:
