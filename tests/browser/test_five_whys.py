@@ -117,3 +117,14 @@ def test_a_tree_built_in_the_browser_survives_a_reload(
         "Give sales a signing limit"
     ]
     assert [n.answer for n in tree.children(cause.id)] == [EVIL]
+
+
+def test_answers_from_another_page_appear_without_a_reload(
+    page: Page, voila_server: VoilaServer
+) -> None:
+    open_app(page, voila_server)
+    other = open_workshop(db=voila_server.log_path.parent / "servicekit.db", actor="phone")
+    shown = next(iter(other.state.trees))  # the page opens on the first tree
+    answer = f"Typed on a phone {uuid.uuid4().hex[:6]}"
+    other.add_why(shown, None, answer)
+    wait_for_chart_text(page, answer)  # the page polls the journal about once a second
