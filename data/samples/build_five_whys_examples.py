@@ -31,15 +31,15 @@ committed JSON is the sample, and this script is how it was made.
 
 from __future__ import annotations
 
-import json
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # run without installing servicekit
 
-from servicekit import Workshop, create_workshop, open_workshop  # noqa: E402
+from _room import Room, write_sample  # noqa: E402
+
+from servicekit import create_workshop  # noqa: E402
 from servicekit.journal import Journal  # noqa: E402
 
 SLUG = "five-whys-examples"
@@ -62,23 +62,6 @@ PARTICIPANTS = [
     ("p-leanne", "Leanne Carter", "Brookfield Fulfilment: Packing", "Packing Team Leader"),
     ("p-femi", "Femi Adeyemi", "Brookfield Fulfilment: Customer Service", "Customer Service Lead"),
 ]
-
-
-class Room:
-    """One live handle per person, all on the same database, as if each had their own page open."""
-
-    def __init__(self, db: Path, facilitator: Workshop) -> None:
-        self.db = db
-        self.handles: dict[str, Workshop] = {facilitator.actor: facilitator}
-
-    def __call__(self, actor: str) -> Workshop:
-        if actor not in self.handles:
-            self.handles[actor] = open_workshop(SLUG, db=self.db, actor=actor)
-        return self.handles[actor]
-
-    def close(self) -> None:
-        for handle in self.handles.values():
-            handle.close()
 
 
 # ==============================================================================================
@@ -733,16 +716,7 @@ def build(db: Path) -> dict:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        data = build(Path(tmp) / "five-whys-examples.db")
-    with OUTPUT.open("w", encoding="utf-8") as out:
-        json.dump(data, out, indent=1, ensure_ascii=False, sort_keys=False)
-        out.write("\n")
-    state = data["workshop"]
-    print(
-        f"Wrote {OUTPUT.relative_to(ROOT)}: {len(data['operations'])} operations, "
-        f"{len(state['participants'])} participants."
-    )
+    write_sample(build, OUTPUT, ROOT)
 
 
 if __name__ == "__main__":

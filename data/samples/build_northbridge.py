@@ -24,15 +24,15 @@ JSON is the sample, and this script is how it was made.
 
 from __future__ import annotations
 
-import json
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # run without installing servicekit
 
-from servicekit import Workshop, create_workshop, open_workshop  # noqa: E402
+from _room import Room, write_sample  # noqa: E402
+
+from servicekit import Workshop, create_workshop  # noqa: E402
 from servicekit.journal import Journal  # noqa: E402
 
 SLUG = "northbridge"
@@ -51,23 +51,6 @@ PARTICIPANTS = [
     ("p-marcus", "Marcus Reid", "Operations & IT", "CRM Administrator"),
     ("p-elena", "Elena Fischer", "Finance", "Finance Business Partner"),
 ]
-
-
-class Room:
-    """One live handle per person, all on the same database, as if each had their own page open."""
-
-    def __init__(self, db: Path, facilitator: Workshop) -> None:
-        self.db = db
-        self.handles: dict[str, Workshop] = {facilitator.actor: facilitator}
-
-    def __call__(self, actor: str) -> Workshop:
-        if actor not in self.handles:
-            self.handles[actor] = open_workshop(SLUG, db=self.db, actor=actor)
-        return self.handles[actor]
-
-    def close(self) -> None:
-        for handle in self.handles.values():
-            handle.journal.close()
 
 
 # ==============================================================================================
@@ -1091,16 +1074,7 @@ def build(db: Path) -> dict:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        data = build(Path(tmp) / "northbridge.db")
-    with OUTPUT.open("w", encoding="utf-8") as out:
-        json.dump(data, out, indent=1, ensure_ascii=False, sort_keys=False)
-        out.write("\n")
-    state = data["workshop"]
-    print(
-        f"Wrote {OUTPUT.relative_to(ROOT)}: {len(data['operations'])} operations, "
-        f"{len(state['participants'])} participants."
-    )
+    write_sample(build, OUTPUT, ROOT)
 
 
 if __name__ == "__main__":

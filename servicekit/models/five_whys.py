@@ -197,6 +197,7 @@ class FiveWhys(Model):
         node = self.node(node_id)
         if node.parent == new_parent:
             return self
+        self._check_visible(node_id, "move")
         if new_parent is not None:
             self._check_visible(new_parent, "move an answer under")
         self._check_no_cycle(node_id, new_parent)
@@ -212,7 +213,7 @@ class FiveWhys(Model):
 
     def without_node(self, node_id: str) -> FiveWhys:
         """The tree with a leaf node removed for good (used to undo an addition)."""
-        self.node(node_id)
+        self._check_visible(node_id, "remove")
         if any(n.parent == node_id for n in self.nodes.values()):
             msg = f"Cannot remove why-node {node_id!r}: answers have since been added under it."
             raise Conflict(msg + " Delete it instead; deleted branches can be restored.")
@@ -243,7 +244,7 @@ class FiveWhys(Model):
 
     def without_countermeasure(self, measure_id: str) -> FiveWhys:
         """The tree with a countermeasure removed."""
-        self.countermeasure(measure_id)
+        self._check_visible(self.countermeasure(measure_id).node, "remove a countermeasure from")
         kept = {k: v for k, v in self.countermeasures.items() if k != measure_id}
         return evolve(self, countermeasures=kept)
 
@@ -258,7 +259,11 @@ class FiveWhys(Model):
 
     # -- helpers -----------------------------------------------------------------------
     def _check_visible(self, node_id: str, action: str) -> None:
-        """Refuse work on a deleted branch: it would vanish from view without a word."""
+        """Refuse work on a deleted branch: it would vanish from view without a word.
+
+        Only deleting and restoring touch hidden nodes, so every other change
+        keeps an inverse that can be applied (undo never hits a hidden node).
+        """
         if self.is_hidden(node_id):
             answer = self.nodes[node_id].answer
             short = answer if len(answer) <= 60 else answer[:57] + "..."

@@ -126,10 +126,8 @@ def _join(s: WorkshopState, p: dict[str, Any]) -> tuple[WorkshopState, Inverse]:
 
     person = Participant.from_dict(p["participant"], where="participant")
     old = s.participants.get(person.id)
-    inverse: Inverse = (
-        ("participant.join", {"participant": old.to_dict()})
-        if old
-        else ("participant.leave", {"id": person.id})
+    inverse = _put_back(
+        old, "participant.join", "participant", ("participant.leave", {"id": person.id})
     )
     return s.with_participant(person), inverse
 
@@ -232,10 +230,8 @@ def _discard(t: FiveWhys, p: dict[str, Any]) -> tuple[FiveWhys, Inverse]:
 def _measure(t: FiveWhys, p: dict[str, Any]) -> tuple[FiveWhys, Inverse]:
     measure = Countermeasure.from_dict(p["measure"], where="measure")
     old = t.countermeasures.get(measure.id)
-    inverse: Inverse = (
-        ("five_whys.measure", {"measure": old.to_dict()})
-        if old
-        else ("five_whys.measure_remove", {"id": measure.id})
+    inverse = _put_back(
+        old, "five_whys.measure", "measure", ("five_whys.measure_remove", {"id": measure.id})
     )
     return t.with_countermeasure(measure), inverse
 
@@ -288,11 +284,8 @@ def _open(v: Survey, p: dict[str, Any]) -> tuple[Survey, Inverse]:
 def _respondent(v: Survey, p: dict[str, Any]) -> tuple[Survey, Inverse]:
     who = Respondent.from_dict(p["respondent"], where="respondent")
     old = v.respondents.get(who.id)
-    inverse: Inverse = (
-        ("survey.respondent", {"respondent": old.to_dict()})
-        if old
-        else ("survey.respondent_remove", {"respondent": who.id})
-    )
+    remove = ("survey.respondent_remove", {"respondent": who.id})
+    inverse = _put_back(old, "survey.respondent", "respondent", remove)
     return v.with_respondent(who), inverse
 
 
@@ -306,11 +299,8 @@ def _respondent_remove(v: Survey, p: dict[str, Any]) -> tuple[Survey, Inverse]:
 def _answer(v: Survey, p: dict[str, Any]) -> tuple[Survey, Inverse]:
     answer = Answer.from_dict(p["answer"], where="answer")
     old = v.answer(p["respondent"], answer.question)
-    inverse: Inverse = (
-        ("survey.answer", {"respondent": p["respondent"], "answer": old.to_dict()})
-        if old
-        else ("survey.answer_clear", {"respondent": p["respondent"], "question": answer.question})
-    )
+    remove = ("survey.answer_clear", {"respondent": p["respondent"], "question": answer.question})
+    inverse = _put_back(old, "survey.answer", "answer", remove, respondent=p["respondent"])
     return v.with_answer(p["respondent"], answer), inverse
 
 
@@ -399,14 +389,9 @@ def _remove_step(j: JourneyMap, p: dict[str, Any]) -> tuple[JourneyMap, Inverse]
 def _handover(j: JourneyMap, p: dict[str, Any]) -> tuple[JourneyMap, Inverse]:
     handover = Handover.from_dict(p["handover"], where="handover")
     old = j.layer(p["layer"]).handovers.get(handover.key)
-    inverse: Inverse = (
-        ("journey.handover", {"layer": p["layer"], "handover": old.to_dict()})
-        if old
-        else (
-            "journey.handover_clear",
-            {"layer": p["layer"], "from_step": handover.from_step, "to_step": handover.to_step},
-        )
-    )
+    ends = {"from_step": handover.from_step, "to_step": handover.to_step}
+    remove = ("journey.handover_clear", {"layer": p["layer"], **ends})
+    inverse = _put_back(old, "journey.handover", "handover", remove, layer=p["layer"])
     return j.with_handover(p["layer"], handover), inverse
 
 
@@ -459,6 +444,11 @@ def _undo(s: WorkshopState, p: dict[str, Any]) -> tuple[WorkshopState, Inverse]:
         )
     new, _ = apply(s, op["kind"], op["payload"])
     return new, None
+
+
+def _put_back(old: Any, kind: str, field: str, remove: Inverse, **context: Any) -> Inverse:
+    """The inverse of storing a value: store the old one again, or remove the new one."""
+    return (kind, {**context, field: old.to_dict()}) if old is not None else remove
 
 
 def _mapping(name: str, value: Any) -> dict[str, Any]:
