@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -14,7 +15,14 @@ from servicekit import Workshop, create_workshop
 from servicekit.journal import Journal
 
 # Timing varies on a loaded 2-core machine; property tests assert behaviour, not speed.
-settings.register_profile("servicekit", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# CI replays the same examples every run (a red build must mean a change broke something);
+# local runs keep exploring new ones.
+settings.register_profile(
+    "servicekit",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=bool(os.environ.get("CI")),
+)
 settings.load_profile("servicekit")
 
 REPO = Path(__file__).resolve().parent.parent
