@@ -157,6 +157,8 @@ class NodePanel:
         self.confidence.value = node.confidence
         self.lens.value = node.lens or ""
         self.root.value = node.root_cause
+        self.root.button_style = "danger" if node.root_cause else ""
+        self.root.description = "Root cause ✓" if node.root_cause else "Mark as root cause"
         branch = {n.id for n in tree.visible_nodes() if node_id in {p.id for p in tree.path(n.id)}}
         options = [("the problem", "")] + [
             (short(n.answer, 60), n.id) for n in tree.visible_nodes() if n.id not in branch
@@ -179,7 +181,10 @@ class MeasuresPanel:
         self.owner = widgets.Text(description="Owner", placeholder="Who")
         self.due = widgets.Text(description="Due", placeholder="YYYY-MM-DD")
         self.add = widgets.Button(
-            description="Add countermeasure", icon="plus", button_style="primary"
+            description="Add countermeasure",
+            icon="plus",
+            button_style="primary",
+            layout=widgets.Layout(width="auto"),
         )
         self._remove = remove
 
@@ -226,7 +231,9 @@ def warnings_rows(found: list[TreeWarning], select: Callable[[str], None]) -> li
             rows.append(text)
             continue
         show = widgets.Button(
-            description="Show", tooltip="Select this answer", layout=widgets.Layout(width="5em")
+            description="Show",
+            tooltip="Select this answer",
+            layout=widgets.Layout(width="5em", flex="0 0 auto"),
         )
         show.on_click(lambda _, nid=warning.node: select(nid))
         rows.append(widgets.HBox([show, text]))
