@@ -14,6 +14,7 @@ import functools
 import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from ..models import FiveWhys
 from .theme import (
@@ -152,7 +153,7 @@ def _rows(tree: FiveWhys, boxes: list[Box], selected: str | None) -> list[dict[s
                 "confidence": conf,
                 "root": "Root cause" if root else "",
                 "selected": box.id == selected,
-                "href": "#sk-pick=" + box.id.replace("#", "%23"),
+                "href": "#sk-pick=" + quote(box.id, safe=""),
             }
         )
     return out

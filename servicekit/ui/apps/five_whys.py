@@ -17,6 +17,7 @@ from ...analysis.five_whys import summarise, warnings
 from ...charts.five_whys import PROBLEM_ID, tree_spec
 from ...charts.render import output_item
 from ...errors import NotFound
+from ...models import new_id
 from ...workshop import Workshop, open_workshop
 from ..live import follow
 from ..views.bridge import ChartClicks
@@ -29,7 +30,7 @@ from ..views.five_whys import (
     download_links,
     short,
     summary_html,
-    warnings_rows,
+    warnings_html,
 )
 
 __all__ = ["FiveWhysApp", "five_whys_app"]
@@ -96,7 +97,7 @@ class FiveWhysApp:
             ),
             guard(lambda mid: self.ws.remove_countermeasure(self._tree(), mid)),
         )
-        self.warnings = widgets.VBox()
+        self.warnings = widgets.HTML()
         self.warnings.add_class("sk-warnings")
         self.summary = widgets.HTML()
         self.summary.add_class("sk-summary")
@@ -142,18 +143,33 @@ class FiveWhysApp:
         return self.selected
 
     def _new_tree(self, problem: str) -> None:
-        if problem.strip():
-            self.tree_id, self.selected = self.ws.add_tree(problem), None
+        if not problem.strip():
+            return
+        tree_id, previous = new_id("t-"), (self.tree_id, self.selected)
+        self.tree_id, self.selected = (
+            tree_id,
+            None,
+        )  # so the one redraw the change triggers shows it
+        try:
+            self.ws.add_tree(problem, tree_id=tree_id)
+        except Exception:
+            self.tree_id, self.selected = previous
+            raise
+        with self.quiet():
             self.new_problem.value = ""
-            self.redraw()
 
     def _add_why(self, answer: str) -> None:
         if not answer.strip():
             return
-        node = self.ws.add_why(self._tree(), self.selected, answer)
+        parent, node = self.selected, new_id("n-")
+        self.selected = node  # so the one redraw the change triggers already selects the new answer
+        try:
+            self.ws.add_why(self._tree(), parent, answer, node_id=node)
+        except Exception:
+            self.selected = parent
+            raise
         with self.quiet():
             self.why.value = ""
-        self.select(node)
 
     def _delete(self) -> None:
         node = self._node()
@@ -203,7 +219,7 @@ class FiveWhysApp:
             )
             self.node.show(tree, self.selected)
             self.measures.show(tree, self.selected)
-            self.warnings.children = warnings_rows(warnings(tree), self.messages.guard(self.select))
+            self.warnings.value = warnings_html(warnings(tree))
             self.summary.value = summary_html(summarise(tree))
             self.downloads.value = ""
 

@@ -14,7 +14,17 @@ from collections.abc import Callable
 import anywidget
 import traitlets
 
-__all__ = ["ChartClicks"]
+__all__ = ["ChartClicks", "pick_href"]
+
+PREFIX = "#sk-pick="
+
+
+def pick_href(item_id: str) -> str:
+    """The link that selects ``item_id`` when clicked, in a chart or in any HTML on the page."""
+    from urllib.parse import quote
+
+    return PREFIX + quote(item_id, safe="")
+
 
 _ESM = """
 function render({ model, el }) {

@@ -17,6 +17,7 @@ import ipywidgets as widgets
 from ...analysis.five_whys import RootCauseSummary, TreeWarning, problem_hints
 from ...export.five_whys import tree_csv, tree_markdown
 from ...models import COUNTERMEASURE_KINDS, FiveWhys
+from .bridge import pick_href
 from .common import esc
 
 __all__ = [
@@ -25,8 +26,9 @@ __all__ = [
     "ProblemPanel",
     "Quiet",
     "download_links",
+    "replace_children",
     "summary_html",
-    "warnings_rows",
+    "warnings_html",
 ]
 
 CONFIDENCE_OPTIONS = [("Verified fact", "fact"), ("Likely", "likely"), ("Opinion", "opinion")]
@@ -217,27 +219,30 @@ class MeasuresPanel:
             )
             drop.on_click(lambda _, mid=measure.id: self._remove(mid))
             rows.append(widgets.HBox([drop, text]))
-        self.list.children = rows
+        replace_children(self.list, rows)
 
 
-def warnings_rows(found: list[TreeWarning], select: Callable[[str], None]) -> list[widgets.Widget]:
-    """One row per warning; those about a node have a button that selects it."""
-    rows: list[widgets.Widget] = []
+def warnings_html(found: list[TreeWarning]) -> str:
+    """The warnings as one list; "Show" links select the answer through the chart's click bridge.
+
+    One HTML value instead of a widget per warning: a large tree redraws in a few
+    milliseconds and no widget is left behind on the page.
+    """
+    items = []
     for warning in found:
-        text = widgets.HTML(
-            f'<span class="sk-warning sk-{esc(warning.kind)}">⚠ {esc(warning.message)}</span>'
+        show = (
+            f' <a class="sk-show" href="{esc(pick_href(warning.node))}" title="Select this answer">Show</a>'
+            if warning.node is not None
+            else ""
         )
-        if warning.node is None:
-            rows.append(text)
-            continue
-        show = widgets.Button(
-            description="Show",
-            tooltip="Select this answer",
-            layout=widgets.Layout(width="5em", flex="0 0 auto"),
+        items.append(
+            f'<li class="sk-warning sk-{esc(warning.kind)}">⚠ {esc(warning.message)}{show}</li>'
         )
-        show.on_click(lambda _, nid=warning.node: select(nid))
-        rows.append(widgets.HBox([show, text]))
-    return rows
+    return (
+        f'<ul class="sk-warning-list">{"".join(items)}</ul>'
+        if items
+        else "<p>Nothing to check.</p>"
+    )
 
 
 def summary_html(summary: RootCauseSummary) -> str:
@@ -274,6 +279,16 @@ def download_links(tree: FiveWhys) -> str:
             f'<a download="five-whys-{name}.{ext}" href="data:{mime};charset=utf-8;base64,{data}">{label}</a>'
         )
     return "Download: " + " · ".join(links)
+
+
+def replace_children(box: widgets.Box, children: list[widgets.Widget]) -> None:
+    """Swap a box's children and close the old ones, so redraws leave no widget behind."""
+    old = list(box.children)
+    box.children = children
+    for widget in old:
+        for inner in getattr(widget, "children", ()):
+            inner.close()
+        widget.close()
 
 
 def _edit_field(edit: Callable[..., Any], field: str) -> Callable[[Any], None]:
