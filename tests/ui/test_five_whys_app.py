@@ -133,3 +133,22 @@ def test_page_entry_point(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     page = five_whys_app("w", "t", live=False)
     assert "sk-five-whys" in page._dom_classes
     assert "No workshop" in five_whys_app("missing", live=False).children[0].value
+
+
+def test_redraws_leave_no_widgets_behind(app: FiveWhysApp) -> None:
+    from ipywidgets.widgets.widget import _instances  # the kernel's registry of live widgets
+
+    type_into(app.new_problem, "Problem")
+    type_into(app.why, "A")
+    app.node.root.value = True
+    for i in range(3):
+        app.measures.action.value = f"Action {i}"
+        app.measures.add.click()
+    type_into(app.why, "B")  # a symptom: one warning more
+    a = _tree(app).children(None)[0].id
+    app.select(a)
+    live = len(_instances)
+    for _ in range(10):
+        app.select(None)
+        app.select(a)
+    assert len(_instances) == live

@@ -286,9 +286,17 @@ def replace_children(box: widgets.Box, children: list[widgets.Widget]) -> None:
     old = list(box.children)
     box.children = children
     for widget in old:
-        for inner in getattr(widget, "children", ()):
-            inner.close()
-        widget.close()
+        close_all(widget)
+
+
+def close_all(widget: widgets.Widget) -> None:
+    """Close a widget, everything inside it, and its layout and style models."""
+    for inner in getattr(widget, "children", ()):
+        close_all(inner)
+    for part in (getattr(widget, "layout", None), getattr(widget, "style", None)):
+        if isinstance(part, widgets.Widget):
+            part.close()
+    widget.close()
 
 
 def _edit_field(edit: Callable[..., Any], field: str) -> Callable[[Any], None]:
