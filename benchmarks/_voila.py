@@ -10,6 +10,11 @@ remove the kernel of a page that is slow to connect its websocket, which happens
 start every measurement on a quiet machine, :meth:`VoilaRun.shut_down_kernels` instead asks Voila to shut the
 remaining kernels down, with the request a page sends on unload (``POST /voila/api/shutdown/<kernel id>``)
 plus the XSRF cookie/header pair that Voila's render page fails to set (voila issue #1458).
+
+With ``preheat`` the server is started with Voila's preheated kernels (``--preheat_kernel=True``, a pool per
+notebook, a refill delay): Voila then starts a kernel for every notebook in the served directory and runs the
+notebook in it before anyone asks, so serve only the notebooks under test. :meth:`VoilaRun.preheated_kernel`
+reads Voila's log to tell which pooled kernel a page was given.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -31,7 +37,14 @@ from _workload import REPO_ROOT, load_sample
 
 from servicekit.serve import free_port, start_voila, stop, wait_until_ready
 
-__all__ = ["REFERENCES", "VoilaRun", "kernel_rss_mib"]
+__all__ = [
+    "REFERENCES",
+    "Preheat",
+    "VoilaRun",
+    "kernel_cpu_ticks",
+    "kernel_rss_mib",
+    "loads_library",
+]
 
 BENCH_NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
 SERVICEKIT_NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -52,19 +65,66 @@ def kernel_rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def kernel_cpu_ticks(pid: int) -> int:
+    """CPU time a process has used so far (user + system), in clock ticks; -1 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return -1
+    return int(fields[11]) + int(fields[12])
+
+
+def loads_library(pid: int, name: str) -> bool | None:
+    """Whether a process has a file whose path contains ``name`` mapped (a loaded extension module)."""
+    try:
+        return name in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return None
+
+
+@dataclass(frozen=True)
+class Preheat:
+    """Voila's preheated kernels: ``pool_size`` kernels per notebook, refilled ``fill_delay`` s after use.
+
+    Notebooks named in ``cold`` get no pool (Voila's ``preheat_denylist``): their pages start a kernel
+    each, as without preheating, on the same server and in the same minutes as the preheated pages.
+    """
+
+    pool_size: int = 1
+    fill_delay: float = 15.0
+    cold: tuple[str, ...] = ()
+
+    def options(self) -> list[str]:
+        """The Voila command-line options (``--preheat_kernel`` and ``--pool_size`` as ``voila --help-all``
+        lists them for Voila 0.5; ``fill_delay`` and ``preheat_denylist`` are traits of the kernel manager
+        class Voila builds when preheating, so help does not list them, but they are honoured)."""
+        return [
+            "--preheat_kernel=True",
+            f"--pool_size={self.pool_size}",
+            f"--VoilaKernelManager.fill_delay={self.fill_delay:g}",
+            *(f"--VoilaKernelManager.preheat_denylist={name}" for name in self.cold),
+        ]
+
+
 class VoilaRun:
     """A Voila server on a temporary directory and database; use it as a context manager.
 
-    ``notebooks`` names servicekit notebooks from ``notebooks/`` to serve beside the references
-    (None: all of them).
+    ``notebooks`` names servicekit notebooks from ``notebooks/`` to serve beside ``references``
+    (None: all of them); ``preheat`` switches Voila's preheated kernels on.
     """
 
-    def __init__(self, notebooks: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        notebooks: list[str] | None = None,
+        references: tuple[str, ...] = REFERENCES,
+        preheat: Preheat | None = None,
+    ) -> None:
+        self.preheat = preheat
         self._tmp = Path(tempfile.mkdtemp(prefix="sk-bench-pages-"))
         self.root = self._tmp / "served"
         self.root.mkdir()
         self.log_path = self._tmp / "voila.log"
-        for name in REFERENCES:
+        for name in references:
             shutil.copy2(BENCH_NOTEBOOKS / name, self.root / name)
         available = sorted(p.name for p in SERVICEKIT_NOTEBOOKS.glob("*.ipynb"))
         wanted = available if notebooks is None else notebooks
@@ -75,7 +135,7 @@ class VoilaRun:
             )
         for name in wanted:
             shutil.copy2(SERVICEKIT_NOTEBOOKS / name, self.root / name)
-        self.pages = [*REFERENCES, *wanted]
+        self.pages = [*references, *wanted]
         self.db = self._tmp / "workshop.db"
         self.slug, self.sample_note = load_sample(self.db)
         self.port = free_port()
@@ -90,8 +150,14 @@ class VoilaRun:
         ]
         # Kernels import servicekit from this checkout.
         env["PYTHONPATH"] = os.pathsep.join(pythonpath)
+        how = (
+            f"preheated kernels {' '.join(self.preheat.options())}"
+            if self.preheat
+            else "no preheating"
+        )
         log(
-            f"pages: starting Voila on port {self.port} serving {', '.join(self.pages)} ({self.sample_note})"
+            f"pages: starting Voila on port {self.port} serving {', '.join(self.pages)} ({how}; "
+            f"{self.sample_note})"
         )
         with self.log_path.open("wb") as out:
             self.proc = start_voila(
@@ -100,6 +166,7 @@ class VoilaRun:
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
+                extra=self.preheat.options() if self.preheat else (),
             )
         t0 = time.perf_counter()
         try:
@@ -151,27 +218,58 @@ class VoilaRun:
             time.sleep(0.1)
         return time.perf_counter() - t0
 
-    def shut_down_kernels(self, timeout: float = 60.0) -> int:
-        """Ask Voila to shut down every kernel it runs, wait until they are gone; return how many there were."""
-        pids = self.kernel_pids()
+    @staticmethod
+    def kernel_id(pid: int) -> str | None:
+        """The Jupyter kernel id of a kernel process (from its connection file's name)."""
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            return None
+        found = re.search(r"kernel-([0-9a-f-]{36})\.json", cmdline)
+        return found.group(1) if found else None
+
+    def log_size(self) -> int:
+        """How many bytes Voila has logged so far (a mark for :meth:`preheated_kernel`)."""
+        try:
+            return self.log_path.stat().st_size
+        except OSError:
+            return 0
+
+    def log_count(self, text: str) -> int:
+        """How many times ``text`` occurs in Voila's log."""
+        return self.log_path.read_text(errors="replace").count(text)
+
+    def preheated_kernel(self, notebook: str, since: int) -> str | None:
+        """The id of the preheated kernel Voila gave a page of ``notebook`` after log offset ``since``."""
+        with self.log_path.open("rb") as fh:
+            fh.seek(since)
+            text = fh.read().decode(errors="replace")
+        found = re.findall(
+            rf"Using pre-heated kernel: ([0-9a-f-]{{36}}) for {re.escape(notebook)}", text
+        )
+        return found[0] if found else None
+
+    def shut_down_kernels(self, timeout: float = 60.0, only: set[int] | None = None) -> int:
+        """Ask Voila to shut down every kernel it runs (or those in ``only``), wait until they are gone.
+
+        Returns how many there were. A preheated run shuts down only the kernels pages used: shutting a
+        pooled kernel down empties its pool for good.
+        """
+        pids = self.kernel_pids() if only is None else self.kernel_pids() & only
         for pid in pids:
-            try:
-                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-            except OSError:
-                continue
-            found = re.search(r"kernel-([0-9a-f-]{36})\.json", cmdline)
-            if not found:
+            kernel_id = self.kernel_id(pid)
+            if kernel_id is None:
                 continue
             request = urllib.request.Request(
-                f"{self.url}voila/api/shutdown/{found.group(1)}",
+                f"{self.url}voila/api/shutdown/{kernel_id}",
                 data=b"",
                 method="POST",
                 headers={"Cookie": f"_xsrf={_XSRF}", "X-XSRFToken": _XSRF},
             )
             with contextlib.suppress(urllib.error.HTTPError):  # already gone (404): fine
                 urllib.request.urlopen(request, timeout=30).close()
-        self.wait_for_no_kernels(timeout)
-        left = self.kernel_pids()
+        self.wait_for_no_kernels(timeout, only)
+        left = self.kernel_pids() if only is None else self.kernel_pids() & only
         if left:
             raise RuntimeError(
                 f"Voila still runs kernels {sorted(left)} {timeout:g} s after shutdown requests."

@@ -2,7 +2,8 @@
 
 Usage::
 
-    python benchmarks/run.py [journal|imports|pages|all] [--quick] [--repeat N] [--burst N]
+    python benchmarks/run.py [journal|imports|five_whys|pages|all] [--quick] [--repeat N]
+                             [--burst N] [--notebooks A,B] [--no-preheat] [--fill-delay S]
 
 Results go to ``benchmarks/results/latest.json`` (every figure) and ``benchmarks/results/latest.md`` (the
 table to paste into ``benchmarks/README.md``). Progress lines are printed as it goes; a full run takes several
@@ -25,7 +26,7 @@ for entry in (str(HERE), str(REPO_ROOT)):
 
 from _report import Section, log, machine_info, markdown, write_results  # noqa: E402
 
-BENCHMARKS = ("journal", "imports", "pages")
+BENCHMARKS = ("journal", "imports", "five_whys", "pages")
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -47,7 +48,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         type=int,
         default=None,
         help="page loads per page (default 5, --quick 2); fresh interpreters for imports "
-        "(default 10, --quick 5)",
+        "(default 10, --quick 5); timed runs per Five Whys action (default 60, --quick 30, "
+        "at least 30)",
     )
     parser.add_argument(
         "--burst", type=int, default=10, help="pages opened at once in the burst run (default 10)"
@@ -57,6 +59,18 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         default="",
         help="comma-separated servicekit notebooks from notebooks/ to measure beside the "
         "references (default: all of them)",
+    )
+    parser.add_argument(
+        "--no-preheat",
+        action="store_true",
+        help="pages: skip the second Voila with preheated kernels",
+    )
+    parser.add_argument(
+        "--fill-delay",
+        type=float,
+        default=15.0,
+        help="pages: seconds before Voila refills a kernel pool after a page took its kernel "
+        "(default 15: longer than a round of page views, so no refill runs while a page is timed)",
     )
     return parser.parse_args(argv)
 
@@ -88,12 +102,21 @@ def main(argv: list[str] | None = None) -> int:
             import import_bench
 
             section = import_bench.run(quick=args.quick, repeat=args.repeat)
+        elif name == "five_whys":
+            import five_whys_bench
+
+            section = five_whys_bench.run(quick=args.quick, repeat=args.repeat)
         else:
             import pages
+            from _voila import Preheat
 
             wanted = [n.strip() for n in args.notebooks.split(",") if n.strip()] or None
             section = pages.run(
-                quick=args.quick, repeat=args.repeat, burst=args.burst, notebooks=wanted
+                quick=args.quick,
+                repeat=args.repeat,
+                burst=args.burst,
+                notebooks=wanted,
+                preheat=None if args.no_preheat else Preheat(fill_delay=args.fill_delay),
             )
         section.seconds = time.perf_counter() - t0
         log(f"{name}: done in {section.seconds:.0f} s")
