@@ -10,7 +10,7 @@ import ipywidgets as widgets
 
 from ...errors import ServiceKitError
 
-__all__ = ["MessageArea", "esc", "html_widget"]
+__all__ = ["MessageArea", "close_all", "esc", "html_widget"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,3 +61,13 @@ class MessageArea:
             return result
 
         return wrapped  # type: ignore[return-value]
+
+
+def close_all(widget: widgets.Widget) -> None:
+    """Close a widget, everything inside it, and its layout and style models."""
+    for inner in getattr(widget, "children", ()):
+        close_all(inner)
+    for part in (getattr(widget, "layout", None), getattr(widget, "style", None)):
+        if isinstance(part, widgets.Widget):
+            part.close()
+    widget.close()

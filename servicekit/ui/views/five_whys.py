@@ -18,7 +18,7 @@ from ...analysis.five_whys import RootCauseSummary, TreeWarning, problem_hints
 from ...export.five_whys import tree_csv, tree_markdown
 from ...models import COUNTERMEASURE_KINDS, FiveWhys
 from .bridge import pick_href
-from .common import esc
+from .common import close_all, esc
 
 __all__ = [
     "MeasuresPanel",
@@ -287,16 +287,6 @@ def replace_children(box: widgets.Box, children: list[widgets.Widget]) -> None:
     box.children = children
     for widget in old:
         close_all(widget)
-
-
-def close_all(widget: widgets.Widget) -> None:
-    """Close a widget, everything inside it, and its layout and style models."""
-    for inner in getattr(widget, "children", ()):
-        close_all(inner)
-    for part in (getattr(widget, "layout", None), getattr(widget, "style", None)):
-        if isinstance(part, widgets.Widget):
-            part.close()
-    widget.close()
 
 
 def _edit_field(edit: Callable[..., Any], field: str) -> Callable[[Any], None]:
