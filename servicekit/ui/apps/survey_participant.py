@@ -158,7 +158,9 @@ class SurveyParticipantApp:
             )
         else:
             field = widgets.ToggleButtons(
-                options=_scale_options(question), value=given.value if given else None
+                options=_scale_options(question),
+                value=given.value if given else None,
+                style={"button_width": "min(100%, 28em)"},  # one option per row: readable on a phone
             )
             field.add_class("sk-scale")
         comment = None
