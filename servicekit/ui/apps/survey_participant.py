@@ -160,7 +160,9 @@ class SurveyParticipantApp:
             field = widgets.ToggleButtons(
                 options=_scale_options(question),
                 value=given.value if given else None,
-                style={"button_width": "min(100%, 28em)"},  # one option per row: readable on a phone
+                style={
+                    "button_width": "min(100%, 28em)"
+                },  # one option per row: readable on a phone
             )
             field.add_class("sk-scale")
         comment = None
