@@ -59,6 +59,16 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file")
     imp.add_argument("--as", dest="slug", metavar="SLUG", help="store it under another name")
 
+    res = sub.add_parser(
+        "import-responses", help="add questionnaire responses from another survey tool's CSV"
+    )
+    res.add_argument("workshop")
+    res.add_argument("survey", help="id of the survey the responses answer")
+    res.add_argument("file", help="CSV file of responses, one row per respondent")
+    res.add_argument(
+        "--map", required=True, metavar="MAPPING.json", help="which column answers which question"
+    )
+
     serve = sub.add_parser("serve", help="serve the workshop app with Voila")
     serve.add_argument("workshop", nargs="?", help="workshop to open (default: the most recent)")
     serve.add_argument(
@@ -160,6 +170,21 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_responses(args: argparse.Namespace) -> int:
+    from .survey_import import import_responses, read_mapping, read_responses
+    from .workshop import open_workshop
+
+    with _journal(args) as journal:
+        journal.require(args.workshop)
+        ws = open_workshop(args.workshop, db=journal)
+        plan = read_responses(args.file, ws.survey(args.survey), read_mapping(args.map))
+        count = import_responses(ws, args.survey, plan)
+        print(
+            f"Imported {count} respondents into survey {args.survey!r} of workshop {args.workshop!r}"
+        )
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .serve import run_voila
 
@@ -191,6 +216,7 @@ _COMMANDS = {
     "list": _list,
     "export-json": _export,
     "import-json": _import,
+    "import-responses": _import_responses,
     "serve": _serve,
 }
 
