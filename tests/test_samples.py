@@ -58,3 +58,18 @@ def test_five_whys_examples_hold_the_three_stories(tmp_path: Path) -> None:
         for tree in ws.state.trees.values():
             assert len(tree.children(None)) >= 2, "each tree branches at the first why"
             assert sum(n.root_cause for n in tree.visible_nodes()) >= 2
+
+
+def test_northbridge_questionnaire_tells_a_divergence_story(tmp_path: Path) -> None:
+    from servicekit.analysis.survey import divergence, responses_by_department
+
+    with Journal(tmp_path / "s.db") as journal:
+        ws = open_workshop(
+            journal.import_(read_workshop_file(SAMPLES / "northbridge-search.json")), db=journal
+        )
+        survey = ws.survey("pps-check")
+        counts = responses_by_department(survey)
+        assert len(survey.respondents) >= 24 and len(counts) == 5
+        assert None in counts.values(), "one department stays under the anonymity threshold"
+        top = divergence(survey, by="gap")[0]
+        assert top.stats.gap is not None and top.stats.gap.size >= 0.5, "a gap the room cannot miss"

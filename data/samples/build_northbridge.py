@@ -189,22 +189,34 @@ RESPONDENTS = [
     ("r-12", "Operations & IT", "CRM Administrator", "p-marcus"),
     ("r-13", "Operations & IT", "IT Support Analyst", None),
     ("r-14", "Finance", "Finance Business Partner", "p-elena"),
+    ("r-15", "Research", "Researcher", None),
+    ("r-16", "Research", "Research Associate", None),
+    ("r-17", "Consulting", "Consultant", None),
+    ("r-18", "Consulting", "Associate Consultant", None),
+    ("r-19", "Client Delivery", "Onboarding Coordinator", None),
+    ("r-20", "Client Delivery", "Client Delivery Executive", None),
+    ("r-21", "Client Delivery", "Referencing Specialist", None),
+    ("r-22", "Operations & IT", "Data Analyst", None),
+    ("r-23", "Operations & IT", "CRM Support", None),
+    ("r-24", "Finance", "Credit Controller", None),
 ]
 
 # Scale answers run 1 (strongly disagree) to 5 (strongly agree); band answers are the band's index.
-# None: left blank. Columns follow RESPONDENTS.
+# None: left blank. Columns follow RESPONDENTS: the fourteen in the room, then the ten who answered
+# through the pre-workshop link (two more each from Research and Consulting, three from Client
+# Delivery, two from Operations & IT, one from Finance, which stays under the anonymity threshold).
 # fmt: off
-#                     Research         Consulting       Client Deliv.  Ops & IT  Finance
+#                     Research         Consulting       Client Deliv.  Ops & IT  Finance   (link: R R  C C  CD CD CD  O O  F)
 SCORES = {
-    "ppl-collab":      [5, 4, 4,    5,  3, 3, 2, 3,     1, 2, 1,       3, 2,     2],
-    "ppl-outcomes":    [4, 4, 3,    4,  5, 4, 4, 4,     4, 4, 3,       3, 3,     3],
-    "ppl-incentives":  [2, 1, 2,    2,  2, 2, 1, 2,     1, 2, 1,       2, 2,     1],
-    "proc-consistent": [4, 4, 3,    4,  2, 3, 2, 2,     1, 1, 2,       2, 3,     2],
-    "proc-exceptions": [1, 1, 0,    1,  2, 2, 3, 2,     4, 3, 4,       2, 1,     2],
-    "proc-docs":       [2, 2, 1,    2,  2, 1, 2, 2,     2, 2, 1,       3, 2,     2],
-    "sys-count":       [1, 1, 1,    2,  2, 2, 3, 2,     3, 3, 4,       1, 1,     2],
-    "sys-reconcile":   [4, 3, 4,    4,  2, 1, 2, 2,     1, 1, 1,       3, 4,     2],
-    "sys-trust":       [3, 3, None, 4,  4, 4, 3, 4,     2, 2, 2,       2, 1,     1],
+    "ppl-collab":      [5, 4, 4,    5,  3, 3, 2, 3,     1, 2, 1,       3, 2,     2,   5, 4,  3, 2,  1, 2, 1,  3, 2,  2],
+    "ppl-outcomes":    [4, 4, 3,    4,  5, 4, 4, 4,     4, 4, 3,       3, 3,     3,   4, 4,  4, 5,  3, 4, 4,  3, 3,  3],
+    "ppl-incentives":  [2, 1, 2,    2,  2, 2, 1, 2,     1, 2, 1,       2, 2,     1,   2, 2,  1, 2,  1, 1, 2,  2, 2,  2],
+    "proc-consistent": [4, 4, 3,    4,  2, 3, 2, 2,     1, 1, 2,       2, 3,     2,   4, 3,  2, 2,  1, 2, 1,  3, 2,  2],
+    "proc-exceptions": [1, 1, 0,    1,  2, 2, 3, 2,     4, 3, 4,       2, 1,     2,   1, 0,  2, 3,  4, 4, 3,  2, 1,  2],
+    "proc-docs":       [2, 2, 1,    2,  2, 1, 2, 2,     2, 2, 1,       3, 2,     2,   2, 1,  2, 2,  1, 2, 1,  2, 3,  2],
+    "sys-count":       [1, 1, 1,    2,  2, 2, 3, 2,     3, 3, 4,       1, 1,     2,   1, 1,  2, 3,  4, 3, 3,  1, 2,  2],
+    "sys-reconcile":   [4, 3, 4,    4,  2, 1, 2, 2,     1, 1, 1,       3, 4,     2,   4, 4,  2, 2,  1, 1, 2,  4, 3,  2],
+    "sys-trust":       [3, 3, None, 4,  4, 4, 3, 4,     2, 2, 2,       2, 1,     1,   3, 4,  4, 3,  2, 1, 2,  2, 2,  1],
 }
 # fmt: on
 
