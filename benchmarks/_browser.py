@@ -73,6 +73,16 @@ KNOWN = {
         chart=".sk-tree-chart .vega-embed svg",
         chart_in_ready=True,
     ),
+    # The participant's questionnaire: ready when the join form shows.
+    "survey.ipynb": PageSpec("survey.ipynb", ".sk-join"),
+    # The facilitator's dashboard: ready when it is visible AND its department heatmap is drawn.
+    "survey_dashboard.ipynb": PageSpec(
+        "survey_dashboard.ipynb",
+        ".sk-survey-dashboard",
+        charts=True,
+        chart=".sk-heatmap .vega-embed svg",
+        chart_in_ready=True,
+    ),
 }
 
 

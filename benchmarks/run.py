@@ -2,8 +2,8 @@
 
 Usage::
 
-    python benchmarks/run.py [journal|imports|five_whys|pages|all] [--quick] [--repeat N]
-                             [--burst N] [--notebooks A,B] [--no-preheat] [--fill-delay S]
+    python benchmarks/run.py [journal|imports|five_whys|survey|pages|all] [--quick] [--repeat N]
+                             [--burst N] [--survey-burst N] [--notebooks A,B] [--no-preheat] [--fill-delay S]
 
 Results go to ``benchmarks/results/latest.json`` (every figure) and ``benchmarks/results/latest.md`` (the
 table to paste into ``benchmarks/README.md``). Progress lines are printed as it goes; a full run takes several
@@ -26,7 +26,7 @@ for entry in (str(HERE), str(REPO_ROOT)):
 
 from _report import Section, log, machine_info, markdown, write_results  # noqa: E402
 
-BENCHMARKS = ("journal", "imports", "five_whys", "pages")
+BENCHMARKS = ("journal", "imports", "five_whys", "survey", "pages")
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -53,6 +53,12 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--burst", type=int, default=10, help="pages opened at once in the burst run (default 10)"
+    )
+    parser.add_argument(
+        "--survey-burst",
+        type=int,
+        default=20,
+        help="survey: participant pages requested at once, server side (default 20)",
     )
     parser.add_argument(
         "--notebooks",
@@ -106,6 +112,16 @@ def main(argv: list[str] | None = None) -> int:
             import five_whys_bench
 
             section = five_whys_bench.run(quick=args.quick, repeat=args.repeat)
+        elif name == "survey":
+            import survey_bench
+            from _voila import Preheat
+
+            section = survey_bench.run(
+                quick=args.quick,
+                repeat=args.repeat,
+                burst=args.survey_burst,
+                preheat=None if args.no_preheat else Preheat(fill_delay=args.fill_delay),
+            )
         else:
             import pages
             from _voila import Preheat
