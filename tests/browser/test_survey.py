@@ -7,6 +7,7 @@ dashboard stays open, without a reload, while they join and answer.
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -263,3 +264,39 @@ def test_five_phones_answer_and_the_dashboard_follows_live(
         for opened in context.pages:
             opened.goto("about:blank")
         log.check()
+
+
+def test_an_anonymous_questionnaire_stores_no_name(page: Page, voila_server: VoilaServer) -> None:
+    db = voila_server.log_path.parent / "servicekit.db"
+    setup = open_workshop(db=db, actor="setup")
+    survey = f"anon-{uuid.uuid4().hex[:6]}"
+    setup.add_survey(
+        "Anonymous check",
+        [{"id": "people", "title": "People"}],
+        [{"id": "qa", "text": "We share context across teams", "lens": "people"}],
+        anonymous=True,
+        survey_id=survey,
+    )
+    participants_before = set(setup.state.participants)
+    page.goto(voila_server.page_url("survey.ipynb") + f"?survey={survey}")
+    page.wait_for_selector(".sk-join")
+    assert page.get_by_text("This questionnaire is anonymous").count() == 1
+    assert page.locator(".sk-join input").count() == 2, "only the join code and the department"
+    inputs = page.locator(".sk-join input")
+    inputs.nth(0).fill("NBS2026")
+    inputs.nth(1).fill("Legal")
+    page.get_by_role("button", name="Join").click()
+    page.locator(".sk-scale button", has_text="4").first.click()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        setup.refresh()
+        if setup.survey(survey).answers:
+            break
+        time.sleep(0.5)
+    stored = setup.survey(survey)
+    (respondent,) = stored.respondents.values()
+    assert (respondent.department, respondent.role, respondent.participant) == ("Legal", "", None)
+    assert [a.value for a in stored.answers[respondent.id].values()] == [4]
+    assert set(setup.state.participants) == participants_before, (
+        "no participant, so no name, was stored"
+    )

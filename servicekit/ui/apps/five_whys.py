@@ -20,6 +20,7 @@ from ...errors import NotFound
 from ...models import new_id
 from ...workshop import Workshop, open_workshop
 from ..live import follow
+from ..params import page_param
 from ..views.bridge import ChartClicks
 from ..views.common import MessageArea, esc
 from ..views.five_whys import (
@@ -238,7 +239,7 @@ def five_whys_app(
         messages = MessageArea()
         messages.show(str(exc))
         return widgets.VBox([messages.widget])
-    app = FiveWhysApp(ws, tree)
+    app = FiveWhysApp(ws, tree or page_param("tree"))
     if live:
         follow(ws, on_error=lambda exc: app.messages.show(str(exc)))
     return app.widget

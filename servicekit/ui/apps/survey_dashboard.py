@@ -16,6 +16,7 @@ from ...errors import NotFound
 from ...models import Survey
 from ...workshop import Workshop, open_workshop
 from ..live import follow
+from ..params import page_param
 from ..views.common import MessageArea, esc
 
 __all__ = ["SurveyDashboard", "survey_dashboard_app"]
@@ -141,10 +142,13 @@ def _divergence_html(survey: Survey, k: int, top: int = 5) -> str:
 def survey_dashboard_app(
     workshop: str | None = None, survey: str | None = None, *, live: bool = True
 ) -> widgets.Widget:
-    """The facilitator's dashboard for a questionnaire; new answers appear within about a second."""
+    """The facilitator's dashboard for a questionnaire; new answers appear within about a second.
+
+    ``survey`` defaults to ``?survey=<id>`` in the page address, then to the first questionnaire.
+    """
     try:
         ws = open_workshop(workshop)
-        app = SurveyDashboard(ws, survey)
+        app = SurveyDashboard(ws, survey or page_param("survey"))
     except Exception as exc:
         messages = MessageArea()
         messages.show(str(exc))

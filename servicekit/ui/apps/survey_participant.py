@@ -17,6 +17,7 @@ from ...errors import InvalidInput, NotFound
 from ...models import Question, Survey
 from ...workshop import Workshop, open_workshop
 from ..live import follow
+from ..params import page_param
 from ..views.common import MessageArea, close_all, esc
 
 __all__ = ["SurveyParticipantApp", "survey_participant_app"]
@@ -219,11 +220,14 @@ class SurveyParticipantApp:
 def survey_participant_app(
     workshop: str | None = None, survey: str | None = None, *, live: bool = True
 ) -> widgets.Widget:
-    """The participant's questionnaire page for ``workshop`` (default: ``$SERVICEKIT_WORKSHOP``)."""
+    """The participant's questionnaire page for ``workshop`` (default: ``$SERVICEKIT_WORKSHOP``).
+
+    ``survey`` defaults to ``?survey=<id>`` in the page address, then to the first questionnaire.
+    """
     messages = MessageArea()
     try:
         ws = open_workshop(workshop, actor="participant")
-        app = SurveyParticipantApp(ws, survey)
+        app = SurveyParticipantApp(ws, survey or page_param("survey"))
     except Exception as exc:  # no workshop or questionnaire: say so on the page
         messages.show(str(exc))
         return widgets.VBox([messages.widget])

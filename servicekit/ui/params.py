@@ -1,0 +1,25 @@
+"""Parameters from the page's address, e.g. ``survey.ipynb?survey=anon-check``.
+
+Voila hands a page's query string to its kernel as ``QUERY_STRING``. A kernel
+started ahead of time (Voila's preheated pool) has no query string, so a page
+served that way falls back to the notebook's own parameters.
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import parse_qs
+
+__all__ = ["page_param"]
+
+
+def page_param(name: str, default: str | None = None) -> str | None:
+    """The value of ``name`` in the page address, or ``default``.
+
+    >>> os.environ["QUERY_STRING"] = "survey=anon&tree=t-1"
+    >>> page_param("survey"), page_param("missing", "x")
+    ('anon', 'x')
+    >>> del os.environ["QUERY_STRING"]
+    """
+    values = parse_qs(os.environ.get("QUERY_STRING", "")).get(name)
+    return values[-1] if values else default
