@@ -49,6 +49,10 @@ def test_dashboard_shows_divergence_and_hides_small_groups(ws: Workshop, db_path
     assert (
         "&lt;script&gt;" in board.open_answers.value and "<script>" not in board.open_answers.value
     )
+    # People: Sales answered 5 (score 1.0), Delivery 1 (0.0), Finance 3 (0.5): everyone (3*1 + 3*0 + 0.5) / 7.
+    assert "<th>People</th><td>0.50</td><td>" in board.lenses.value
+    assert "<td>1.00</td>" in board.lenses.value and "<td>0.00</td>" in board.lenses.value
+    assert "Finance" not in board.lenses.value
     heat = board.heatmap.outputs[0]["data"][MIME]
     rows = heat["datasets"][heat["data"]["name"]]  # altair moves inline data to named datasets
     assert {row["department"] for row in rows} == {"Sales", "Delivery"}

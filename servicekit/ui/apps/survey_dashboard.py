@@ -43,6 +43,8 @@ class SurveyDashboard:
         self.counts.add_class("sk-responses")
         self.diverge = widgets.HTML()
         self.diverge.add_class("sk-divergence")
+        self.lenses = widgets.HTML()
+        self.lenses.add_class("sk-lens-scores")
         self.heatmap = widgets.Output()
         self.heatmap.add_class("sk-heatmap")
         self.distributions = widgets.Output()
@@ -55,6 +57,8 @@ class SurveyDashboard:
                 self.counts,
                 widgets.HTML("<h2>Where views diverge</h2>"),
                 self.diverge,
+                widgets.HTML("<h2>Score per lens</h2>"),
+                self.lenses,
                 widgets.HTML("<h2>Departments by question</h2>"),
                 self.heatmap,
                 widgets.HTML("<h2>How answers spread</h2>"),
@@ -92,6 +96,7 @@ class SurveyDashboard:
         self.counts.value = f"<p class='sk-total'><b>{total}</b> responses · questionnaire {state}</p><ul>{cells}</ul>"
         self.diverge.value = _divergence_html(survey, k)
         scores = analysis.department_scores(survey, k)
+        self.lenses.value = _lens_table(survey, analysis.lens_scores(survey), scores)
         self.heatmap.outputs = (
             (output_item(heatmap_chart(survey, scores)),) if scores.departments else ()
         )
@@ -110,6 +115,33 @@ class SurveyDashboard:
             for qid, comments in grouped.items()
             if comments
         )
+
+
+def _lens_table(
+    survey: Survey, overall: dict[str, float | None], scores: analysis.DepartmentScores
+) -> str:
+    """Mean score per lens (0 = lowest answer, 1 = highest), for everyone and per shown department."""
+
+    def cell(value: object) -> str:
+        return "<td>&ndash;</td>" if value is None or value != value else f"<td>{float(value):.2f}</td>"  # type: ignore[arg-type]
+
+    by_lens = scores.by_lens
+    head = "".join(f"<th>{esc(d)}</th>" for d in scores.departments)
+    rows = []
+    for lens in survey.lenses:
+        per = "".join(
+            cell(
+                by_lens.loc[d, lens.id]
+                if d in by_lens.index and lens.id in by_lens.columns
+                else None
+            )
+            for d in scores.departments
+        )
+        rows.append(f"<tr><th>{esc(lens.title)}</th>{cell(overall.get(lens.id))}{per}</tr>")
+    return (
+        f"<table class='sk-lens-table'><thead><tr><th>Lens</th><th>Everyone</th>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table><p><small>0 = lowest answer, 1 = highest.</small></p>"
+    )
 
 
 def _divergence_html(survey: Survey, k: int, top: int = 5) -> str:
