@@ -30,10 +30,15 @@ class SurveyDashboard:
         self.survey_id = survey_id if survey_id is not None else next(iter(ws.state.surveys), None)
         self.messages = MessageArea()
         self.threshold = widgets.BoundedIntText(
-            value=min_group, min=1, max=50, description="Hide groups under"
+            value=min_group,
+            min=1,
+            max=50,
+            description="Hide departments with fewer respondents than",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="auto"),
         )
         self.threshold.observe(self.messages.guard(lambda _: self.redraw()), names="value")
-        self.toggle = widgets.Button(icon="lock")
+        self.toggle = widgets.Button(icon="lock", layout=widgets.Layout(width="auto"))
         self.toggle.on_click(
             self.messages.guard(
                 lambda _: self.ws.set_survey_open(self._id(), not self._survey().is_open)
@@ -123,7 +128,11 @@ def _lens_table(
     """Mean score per lens (0 = lowest answer, 1 = highest), for everyone and per shown department."""
 
     def cell(value: object) -> str:
-        return "<td>&ndash;</td>" if value is None or value != value else f"<td>{float(value):.2f}</td>"  # type: ignore[arg-type]
+        return (
+            "<td>&ndash;</td>"
+            if value is None or value != value
+            else f"<td>{float(value):.2f}</td>"
+        )  # type: ignore[arg-type]
 
     by_lens = scores.by_lens
     head = "".join(f"<th>{esc(d)}</th>" for d in scores.departments)
