@@ -59,6 +59,25 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file")
     imp.add_argument("--as", dest="slug", metavar="SLUG", help="store it under another name")
 
+    que = sub.add_parser(
+        "add-questionnaire", help="add a questionnaire to a workshop from a YAML question bank"
+    )
+    que.add_argument("workshop")
+    que.add_argument(
+        "file",
+        nargs="?",
+        help="question bank (default: templates/questionnaires/people_process_systems.yaml)",
+    )
+    que.add_argument(
+        "--id",
+        dest="survey_id",
+        metavar="ID",
+        help="questionnaire id (default: from the file name)",
+    )
+    que.add_argument(
+        "--anonymous", action="store_true", help="keep only each respondent's department"
+    )
+
     res = sub.add_parser(
         "import-responses", help="add questionnaire responses from another survey tool's CSV"
     )
@@ -170,6 +189,23 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_questionnaire(args: argparse.Namespace) -> int:
+    from .templates import load_questionnaire, questionnaire_files
+    from .workshop import open_workshop
+
+    path = Path(args.file) if args.file else questionnaire_files()[0]
+    bank = load_questionnaire(path)
+    survey_args = bank.to_survey_args()
+    survey_args["anonymous"] = bool(args.anonymous or survey_args.get("anonymous"))
+    survey_id = args.survey_id or path.stem.replace("_", "-")
+    with _journal(args) as journal:
+        journal.require(args.workshop)
+        open_workshop(args.workshop, db=journal).add_survey(**survey_args, survey_id=survey_id)
+    kind = "anonymous " if survey_args["anonymous"] else ""
+    print(f"Added {kind}questionnaire {survey_id!r} ({bank.title}) to workshop {args.workshop!r}")
+    return 0
+
+
 def _import_responses(args: argparse.Namespace) -> int:
     from .survey_import import import_responses, read_mapping, read_responses
     from .workshop import open_workshop
@@ -216,6 +252,7 @@ _COMMANDS = {
     "list": _list,
     "export-json": _export,
     "import-json": _import,
+    "add-questionnaire": _add_questionnaire,
     "import-responses": _import_responses,
     "serve": _serve,
 }

@@ -103,3 +103,22 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     result = run("frobnicate", db=tmp_path / "cli.db")
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_add_questionnaire_from_the_bundled_bank_and_from_a_file(tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    assert run("new", "acme", db=db).returncode == 0
+    added = run("add-questionnaire", "acme", "--anonymous", db=db)
+    assert added.returncode == 0, added.stderr
+    assert "Added anonymous questionnaire 'people-process-systems'" in added.stdout
+    data = json.loads(run("export-json", "acme", "--out", "-", db=db).stdout)
+    survey = data["workshop"]["surveys"]["people-process-systems"]
+    assert survey["anonymous"] is True
+    assert {lens["id"] for lens in survey["lenses"]} == {"people", "process", "systems"}
+    bank = tmp_path / "short.yaml"
+    bank.write_text(
+        "format_version: 1\ntitle: Short\nlenses:\n  - id: people\n    title: People\n"
+        "    questions:\n      - id: q1\n        text: We share context\n        points: five\n"
+    )
+    line = _one_line_error(run("add-questionnaire", "acme", str(bank), "--id", "short", db=db))
+    assert "short.yaml, line" in line and "points" in line

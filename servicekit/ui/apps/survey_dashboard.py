@@ -127,12 +127,8 @@ def _lens_table(
 ) -> str:
     """Mean score per lens (0 = lowest answer, 1 = highest), for everyone and per shown department."""
 
-    def cell(value: object) -> str:
-        return (
-            "<td>&ndash;</td>"
-            if value is None or value != value
-            else f"<td>{float(value):.2f}</td>"
-        )  # type: ignore[arg-type]
+    def cell(value: float | None) -> str:
+        return "<td>&ndash;</td>" if value is None or value != value else f"<td>{value:.2f}</td>"
 
     by_lens = scores.by_lens
     head = "".join(f"<th>{esc(d)}</th>" for d in scores.departments)
@@ -140,7 +136,7 @@ def _lens_table(
     for lens in survey.lenses:
         per = "".join(
             cell(
-                by_lens.loc[d, lens.id]
+                float(by_lens.loc[d, lens.id])
                 if d in by_lens.index and lens.id in by_lens.columns
                 else None
             )
