@@ -245,7 +245,9 @@ def test_five_phones_answer_and_the_dashboard_follows_live(
     sixth.get_by_role("button", name="Join").click()
     sixth.wait_for_selector(".sk-answering .sk-scale", timeout=LOAD_MS)
     wait_for_progress(sixth, 0)
-    assert sixth.locator(".sk-messages").inner_text().strip() == ""
+    sixth.wait_for_function(  # the message clears when the join succeeds, after the page redraws
+        "() => document.querySelector('.sk-messages').innerText.trim() === ''", timeout=WAIT_MS
+    )
     assert sixth.locator(".sk-scale button.mod-active").count() == 0
     shown = everything_shown(sixth)
     for person in people:
