@@ -15,16 +15,11 @@ The child's resident memory (``VmRSS``) after step 3 is a kernel's memory withou
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from _child import run_child
 from _report import Row, median
-from _workload import REPO_ROOT
 
 __all__ = ["measure", "row"]
 
@@ -61,26 +56,8 @@ print("RESULT " + json.dumps(out))
 
 
 def _child(db: Path, slug: str) -> dict[str, Any]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SERVICEKIT_")}
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), env.get("PYTHONPATH", "")]).rstrip(
-        os.pathsep
-    )
-    code = f"SLUG = {slug!r}\nDB = {str(db)!r}\n" + _CHILD
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tempfile.gettempdir(),
-        timeout=180,
-        check=False,
-    )
-    for line in proc.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return dict(json.loads(line[len("RESULT ") :]))
-    raise RuntimeError(
-        f"Five Whys child failed (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}"
-    )
+    """Run the measuring script in a fresh interpreter; return what it printed."""
+    return run_child(f"SLUG = {slug!r}\nDB = {str(db)!r}\n" + _CHILD, "Five Whys", timeout=180)
 
 
 def measure(db: Path, slug: str, runs: int = RUNS) -> dict[str, Any]:

@@ -16,16 +16,13 @@ Steps measured, in one child each run:
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from _child import run_child
 from _report import Row, Section, log, median
-from _workload import REPO_ROOT, load_sample
+from _workload import load_sample
 
 __all__ = ["HEAVY", "run"]
 
@@ -66,26 +63,7 @@ print("RESULT " + json.dumps(out))
 
 def _child(db: Path, slug: str) -> dict[str, Any]:
     """Run the measuring script in a fresh interpreter; return what it printed."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SERVICEKIT_")}
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), env.get("PYTHONPATH", "")]).rstrip(
-        os.pathsep
-    )
-    code = _CHILD.format(heavy=HEAVY, slug=slug, db=str(db))
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tempfile.gettempdir(),
-        timeout=120,
-        check=False,
-    )
-    for line in proc.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return dict(json.loads(line[len("RESULT ") :]))
-    raise RuntimeError(
-        f"import child failed (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}"
-    )
+    return run_child(_CHILD.format(heavy=HEAVY, slug=slug, db=str(db)), "import", timeout=120)
 
 
 def run(quick: bool = False, repeat: int | None = None) -> Section:
