@@ -13,7 +13,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from _report import median
 from playwright.async_api import Browser, Playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
@@ -118,6 +120,23 @@ class View:
     shut_by_page: bool | None = None
     vl_convert_loaded: bool | None = None
     preheated: bool | None = None
+
+
+def view_medians(views: list[View]) -> dict[str, Any]:
+    """Medians of one page's views: what every page table reports."""
+
+    def values(name: str) -> list[float]:
+        return [v for v in (getattr(view, name) for view in views) if v is not None]
+
+    return {
+        "views": len(views),
+        "ready_s": median(values("ready_s")),
+        "html_done_s": median(values("html_done_s")),
+        "charts_s": median(values("charts_s")),
+        "kernel_rss_mib": median(values("kernel_rss_mib")),
+        "vl_convert_loaded": any(v.vl_convert_loaded for v in views),
+        "problems": sorted({p for v in views for p in v.problems}),
+    }
 
 
 async def launch(pw: Playwright) -> Browser:

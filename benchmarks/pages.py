@@ -26,7 +26,7 @@ from dataclasses import asdict
 from typing import Any
 
 import preheat as preheated
-from _browser import PageSpec, View, launch, spec_for, viewing
+from _browser import PageSpec, View, launch, spec_for, view_medians, viewing
 from _report import Row, Section, log, median
 from _voila import Preheat, VoilaRun, kernel_rss_mib, loads_library
 from burst import browser_burst, server_burst
@@ -70,21 +70,11 @@ def _yes(flag: bool | None) -> str:
 
 
 def _summary(views: list[View]) -> dict[str, Any]:
-    """Medians of one page's views."""
-
-    def values(name: str) -> list[float]:
-        return [v for v in (getattr(view, name) for view in views) if v is not None]
-
+    """Medians of one page's views, and whether the pages shut their kernels on close."""
     return {
-        "views": len(views),
-        "ready_s": median(values("ready_s")),
-        "html_done_s": median(values("html_done_s")),
-        "charts_s": median(values("charts_s")),
-        "kernel_rss_mib": median(values("kernel_rss_mib")),
+        **view_medians(views),
         "shut_by_page": sum(bool(v.shut_by_page) for v in views),
         "kernels_per_view": median([float(len(v.kernel_pids)) for v in views]),
-        "vl_convert_loaded": any(v.vl_convert_loaded for v in views),
-        "problems": sorted({p for v in views for p in v.problems}),
     }
 
 

@@ -29,8 +29,8 @@ import time
 from dataclasses import asdict, replace
 from typing import Any
 
-from _browser import KNOWN, PageSpec, View, launch, spec_for, viewing
-from _report import Row, log, median
+from _browser import KNOWN, PageSpec, View, launch, spec_for, view_medians, viewing
+from _report import Row, log
 from _voila import Preheat, VoilaRun, kernel_cpu_ticks, kernel_rss_mib, loads_library
 from playwright.async_api import Browser, async_playwright
 
@@ -149,19 +149,8 @@ async def _run(server: VoilaRun, specs: list[PageSpec], repeat: int) -> dict[str
 
 
 def _summary(views: list[View]) -> dict[str, Any]:
-    def values(name: str) -> list[float]:
-        return [v for v in (getattr(view, name) for view in views) if v is not None]
-
-    return {
-        "views": len(views),
-        "ready_s": median(values("ready_s")),
-        "html_done_s": median(values("html_done_s")),
-        "charts_s": median(values("charts_s")),
-        "kernel_rss_mib": median(values("kernel_rss_mib")),
-        "preheated": sum(bool(v.preheated) for v in views),
-        "vl_convert_loaded": any(v.vl_convert_loaded for v in views),
-        "problems": sorted({p for v in views for p in v.problems}),
-    }
+    """Medians of one page's views, and how many got a preheated kernel."""
+    return {**view_medians(views), "preheated": sum(bool(v.preheated) for v in views)}
 
 
 def run(notebooks: list[str] | None, repeat: int, config: Preheat) -> dict[str, Any]:
