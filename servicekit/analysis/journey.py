@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..models import JourneyMap
-from ..models.journey import Layer, Step, handover_key
+from ..models.journey import Layer, Step, format_minutes, handover_key
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -115,7 +115,7 @@ def handovers(journey: JourneyMap, layer: str = "actual") -> list[HandoverPoint]
     steps = lay.steps
     for i in range(1, len(steps)):
         before, after = steps[i - 1], steps[i]
-        if team_of(before) == team_of(after):
+        if before.owner.strip() == after.owner.strip():
             continue
         details = lay.handovers.get(handover_key(before.id, after.id))
         out.append(
@@ -354,7 +354,7 @@ def hotspots(journey: JourneyMap, layer: str = "actual", top: int | None = None)
             reasons.append(f"friction {step.friction}/5")
         if step.wait_min and longest:
             score += step.wait_min / longest
-            reasons.append(f"waits {_duration(step.wait_min)}")
+            reasons.append(f"waits {format_minutes(step.wait_min)}")
         return score, reasons
 
     out = []
@@ -404,20 +404,6 @@ def hotspots(journey: JourneyMap, layer: str = "actual", top: int | None = None)
             )
     out.sort(key=lambda x: (-x.score, x.kind, x.label))
     return out if top is None else out[:top]
-
-
-def _duration(minutes: float) -> str:
-    """Minutes in the unit a person would say.
-
-    >>> _duration(45), _duration(90), _duration(3 * 24 * 60)
-    ('45 min', '1.5 h', '3 days')
-    """
-    if minutes >= 24 * 60:
-        days = minutes / (24 * 60)
-        return f"{days:g} day" if days == 1 else f"{days:.3g} days"
-    if minutes >= 60:
-        return f"{minutes / 60:.3g} h"
-    return f"{minutes:g} min"
 
 
 # -- intended against actual ------------------------------------------------------------------------

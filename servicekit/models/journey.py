@@ -9,12 +9,23 @@ records what must travel across the boundary and who owns that join.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..errors import Conflict, InvalidInput, NotFound
 from ._base import MAX_NAME, MAX_TEXT, Model, check_choice, check_id, check_text, evolve
 
-__all__ = ["ACTORS", "SHARED_LAYERS", "Handover", "JourneyMap", "Layer", "Stage", "Step"]
+__all__ = [
+    "ACTORS",
+    "SHARED_LAYERS",
+    "Handover",
+    "JourneyMap",
+    "Layer",
+    "Stage",
+    "Step",
+    "format_minutes",
+    "parse_minutes",
+]
 
 ACTORS = ("customer", "frontstage", "backstage", "system")
 SHARED_LAYERS = ("intended", "actual")
@@ -237,8 +248,12 @@ class JourneyMap(Model):
         """The journey with a step moved to position ``index``."""
         layer = self.layer(key)
         steps = list(layer.steps)
-        step = steps.pop(layer.index(step_id))
-        steps.insert(_clamp(index, len(steps)), step)
+        was = layer.index(step_id)
+        step = steps.pop(was)
+        index = _clamp(index, len(steps))
+        if index == was:
+            return self  # already there: a no-op, so nothing is stored
+        steps.insert(index, step)
         return self._put_layer(key, evolve(layer, steps=tuple(steps)))
 
     def without_step(self, key: str, step_id: str) -> JourneyMap:
@@ -290,3 +305,59 @@ def _clamp(index: int, size: int) -> int:
     if isinstance(index, bool) or not isinstance(index, int):
         raise InvalidInput(f"index: expected a whole number, received {index!r}.")
     return max(0, min(index, size))
+
+
+_UNITS = {
+    "": 1.0,
+    "m": 1.0,
+    "min": 1.0,
+    "mins": 1.0,
+    "minute": 1.0,
+    "minutes": 1.0,
+    "h": 60.0,
+    "hr": 60.0,
+    "hrs": 60.0,
+    "hour": 60.0,
+    "hours": 60.0,
+    "d": 1440.0,
+    "day": 1440.0,
+    "days": 1440.0,
+    "w": 10080.0,
+    "wk": 10080.0,
+    "week": 10080.0,
+    "weeks": 10080.0,
+}
+_AMOUNT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([a-z]*)\.?\s*$")
+
+
+def parse_minutes(text: str, field: str = "time") -> float | None:
+    """Minutes from what a person types: ``45``, ``45 min``, ``1.5 h``, ``3 days``, ``2 w``; blank is None.
+
+    >>> parse_minutes("45"), parse_minutes("1,5 h"), parse_minutes("3 days"), parse_minutes(" ")
+    (45.0, 90.0, 4320.0, None)
+    """
+    if not text.strip():
+        return None
+    found = _AMOUNT.match(text.casefold())
+    if not found or found.group(2) not in _UNITS:
+        raise InvalidInput(
+            f"{field}: {text.strip()!r} is not a duration. Write minutes (45), hours (2 h), "
+            "days (3 days) or weeks (1 w)."
+        )
+    return float(found.group(1).replace(",", ".")) * _UNITS[found.group(2)]
+
+
+def format_minutes(minutes: float | None) -> str:
+    """Minutes in the unit a person would say; :func:`parse_minutes` reads it back.
+
+    >>> format_minutes(45), format_minutes(90), format_minutes(3 * 1440), format_minutes(None)
+    ('45 min', '1.5 h', '3 days', '')
+    """
+    if minutes is None:
+        return ""
+    if minutes >= 1440:
+        days = minutes / 1440
+        return "1 day" if days == 1 else f"{days:.3g} days"
+    if minutes >= 60:
+        return f"{minutes / 60:.3g} h"
+    return f"{minutes:g} min"

@@ -22,14 +22,12 @@ from ...workshop import Workshop, open_workshop
 from ..live import follow
 from ..params import page_param
 from ..views.bridge import ChartClicks
-from ..views.common import MessageArea, esc
+from ..views.common import MessageArea, Quiet, esc, short
 from ..views.five_whys import (
     MeasuresPanel,
     NodePanel,
     ProblemPanel,
-    Quiet,
     download_links,
-    short,
     summary_html,
     warnings_html,
 )

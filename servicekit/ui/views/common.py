@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import ipywidgets as widgets
 
 from ...errors import ServiceKitError
 
-__all__ = ["MessageArea", "close_all", "esc", "html_widget"]
+__all__ = [
+    "MessageArea",
+    "Quiet",
+    "close_all",
+    "esc",
+    "html_widget",
+    "replace_children",
+    "short",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -71,3 +80,36 @@ def close_all(widget: widgets.Widget) -> None:
         if isinstance(part, widgets.Widget):
             part.close()
     widget.close()
+
+
+def replace_children(box: widgets.Box, children: list[widgets.Widget]) -> None:
+    """Swap a box's children and close the old ones, so redraws leave no widget behind."""
+    old = list(box.children)
+    box.children = children
+    for widget in old:
+        close_all(widget)
+
+
+class Quiet:
+    """A switch that is on while a panel redraws, so observers ignore programmatic changes."""
+
+    def __init__(self) -> None:
+        self.on = False
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        self.on, was = True, self.on
+        try:
+            yield
+        finally:
+            self.on = was
+
+    def when_user(self, fn: Callable[[Any], None]) -> Callable[[Any], None]:
+        """Wrap an observer so it runs only for changes a person made."""
+        return lambda change: None if self.on else fn(change)
+
+
+def short(text: str, limit: int = 70) -> str:
+    """One line of at most ``limit`` characters, for lists and menus."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

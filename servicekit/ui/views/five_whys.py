@@ -8,8 +8,7 @@ intents (:class:`Quiet`), so a redraw cannot write to the journal.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
@@ -18,15 +17,13 @@ from ...analysis.five_whys import RootCauseSummary, TreeWarning, problem_hints
 from ...export.five_whys import tree_csv, tree_markdown
 from ...models import COUNTERMEASURE_KINDS, FiveWhys
 from .bridge import pick_href
-from .common import close_all, esc
+from .common import Quiet, esc, replace_children, short
 
 __all__ = [
     "MeasuresPanel",
     "NodePanel",
     "ProblemPanel",
-    "Quiet",
     "download_links",
-    "replace_children",
     "summary_html",
     "warnings_html",
 ]
@@ -44,31 +41,6 @@ KIND_LABELS = {
     "simplify": "Simplify",
     "automate": "Automate",
 }
-
-
-class Quiet:
-    """A switch that is on while a panel redraws, so observers ignore programmatic changes."""
-
-    def __init__(self) -> None:
-        self.on = False
-
-    @contextmanager
-    def __call__(self) -> Iterator[None]:
-        self.on, was = True, self.on
-        try:
-            yield
-        finally:
-            self.on = was
-
-    def when_user(self, fn: Callable[[Any], None]) -> Callable[[Any], None]:
-        """Wrap an observer so it runs only for changes a person made."""
-        return lambda change: None if self.on else fn(change)
-
-
-def short(text: str, limit: int = 70) -> str:
-    """One line of at most ``limit`` characters, for lists and menus."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class ProblemPanel:
@@ -279,14 +251,6 @@ def download_links(tree: FiveWhys) -> str:
             f'<a download="five-whys-{name}.{ext}" href="data:{mime};charset=utf-8;base64,{data}">{label}</a>'
         )
     return "Download: " + " · ".join(links)
-
-
-def replace_children(box: widgets.Box, children: list[widgets.Widget]) -> None:
-    """Swap a box's children and close the old ones, so redraws leave no widget behind."""
-    old = list(box.children)
-    box.children = children
-    for widget in old:
-        close_all(widget)
 
 
 def _edit_field(edit: Callable[..., Any], field: str) -> Callable[[Any], None]:
