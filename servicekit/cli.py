@@ -1,4 +1,4 @@
-"""The ``servicekit`` command: create, list, move and serve workshops.
+"""The ``servicekit`` command: create, list, move and serve workshops, and fill them from files.
 
 Errors print one line that says what is wrong and what to do, and exit with
 status 1 (2 for a mistyped command line); never a traceback, unless
@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import NotFound, ServiceKitError
+from .errors import Conflict, InvalidInput, NotFound, ServiceKitError
 from .journal import Journal, read_workshop_file
 
 __all__ = ["SAMPLE_FILE", "SAMPLE_SLUG", "main"]
@@ -86,6 +86,30 @@ def _parser() -> argparse.ArgumentParser:
     res.add_argument("file", help="CSV file of responses, one row per respondent")
     res.add_argument(
         "--map", required=True, metavar="MAPPING.json", help="which column answers which question"
+    )
+
+    jou = sub.add_parser("add-journey", help="add a journey map to a workshop from a YAML template")
+    jou.add_argument("workshop")
+    jou.add_argument(
+        "template",
+        nargs="?",
+        help="journey template: a file, or the name of a bundled one such as "
+        "public_service_application (default: business_lead_to_support)",
+    )
+    jou.add_argument(
+        "--id", dest="journey_id", metavar="ID", help="journey id (default: from the file name)"
+    )
+    jou.add_argument("--name", help="journey name (default: the template's)")
+
+    ste = sub.add_parser("import-steps", help="add journey steps from a spreadsheet's CSV")
+    ste.add_argument("workshop")
+    ste.add_argument("journey", help="id of the journey the steps belong to")
+    ste.add_argument("file", help="CSV file of steps, one row per step, with a header row")
+    ste.add_argument(
+        "--layer",
+        choices=("intended", "actual"),
+        default="actual",
+        help="the layer the steps are added to (default: actual)",
     )
 
     serve = sub.add_parser("serve", help="serve the workshop app with Voila")
@@ -221,6 +245,57 @@ def _import_responses(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_journey(args: argparse.Namespace) -> int:
+    from .models._base import check_id
+    from .templates import load_journey_template
+    from .workshop import open_workshop
+
+    template = load_journey_template(args.template or "business_lead_to_support")
+    assert template.source is not None
+    journey_id = args.journey_id or template.source.stem.replace("_", "-")
+    if not args.journey_id:
+        try:
+            check_id("id", journey_id)
+        except InvalidInput:
+            raise InvalidInput(
+                f"{template.source.name}: the file name does not make a journey id "
+                f"({journey_id!r}). Give one with --id ID, e.g. --id acme-onboarding."
+            ) from None
+    with _journal(args) as journal:
+        journal.require(args.workshop)
+        ws = open_workshop(args.workshop, db=journal)
+        if journey_id in ws.state.journeys:
+            raise Conflict(
+                f"Workshop {args.workshop!r} already has a journey {journey_id!r}. "
+                "Give this one another id with --id ID."
+            )
+        ws.add_journey_from_template(template, journey_id, args.name)
+        journey = ws.journey(journey_id)
+    steps = len(journey.intended.steps) + len(journey.actual.steps)
+    joins = len(journey.intended.handovers) + len(journey.actual.handovers)
+    print(
+        f"Added journey {journey_id!r} ({journey.name}) to workshop {args.workshop!r}: "
+        f"{len(journey.stages)} stages, {len(journey.teams)} teams, {steps} steps, {joins} handovers"
+    )
+    return 0
+
+
+def _import_steps(args: argparse.Namespace) -> int:
+    from .journey_import import import_steps, read_steps
+    from .workshop import open_workshop
+
+    with _journal(args) as journal:
+        journal.require(args.workshop)
+        ws = open_workshop(args.workshop, db=journal)
+        plan = read_steps(args.file, ws.journey(args.journey), args.layer)
+        count = import_steps(ws, args.journey, plan)
+        print(
+            f"Imported {count} steps into the {args.layer} layer of journey {args.journey!r} "
+            f"in workshop {args.workshop!r}"
+        )
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .serve import run_voila
 
@@ -254,6 +329,8 @@ _COMMANDS = {
     "import-json": _import,
     "add-questionnaire": _add_questionnaire,
     "import-responses": _import_responses,
+    "add-journey": _add_journey,
+    "import-steps": _import_steps,
     "serve": _serve,
 }
 

@@ -15,7 +15,7 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -114,7 +114,7 @@ def read_responses(
     """
     source = Path(path).name
     department_col, role_col, question_cols = _check_mapping(source, survey, mapping)
-    rows = _read_rows(
+    rows = read_csv_rows(
         path, source, [c for c in (department_col, role_col) if c] + list(question_cols.values())
     )
     if not rows:
@@ -205,13 +205,7 @@ def import_responses(ws: Workshop, survey_id: str, plan: ImportPlan) -> int:
             "Read it again for this survey."
         )
     if plan.problems:
-        count = len(plan.problems)
-        rows = "1 problem" if count == 1 else f"{count} problems"
-        lines = [f"{plan.source}: {rows}; nothing was imported. Fix the file and import it again."]
-        lines += plan.problems[:SHOWN_PROBLEMS]
-        if count > SHOWN_PROBLEMS:
-            lines.append(f"and {count - SHOWN_PROBLEMS} more")
-        raise InvalidInput("\n".join(lines))
+        raise problems_error(plan.source, plan.problems)
     survey = ws.survey(survey_id)
     again = [who.id for who in plan.respondents if who.id in survey.respondents]
     if again:
@@ -222,6 +216,20 @@ def import_responses(ws: Workshop, survey_id: str, plan: ImportPlan) -> int:
     if plan.respondents:
         ws._commit("batch", {"ops": plan.operations()})
     return len(plan.respondents)
+
+
+def problems_error(source: str, problems: list[str]) -> InvalidInput:
+    """The refusal of a file with problems: a count, then the first :data:`SHOWN_PROBLEMS`.
+
+    Shared with :mod:`servicekit.journey_import`.
+    """
+    count = len(problems)
+    rows = "1 problem" if count == 1 else f"{count} problems"
+    lines = [f"{source}: {rows}; nothing was imported. Fix the file and import it again."]
+    lines += problems[:SHOWN_PROBLEMS]
+    if count > SHOWN_PROBLEMS:
+        lines.append(f"and {count - SHOWN_PROBLEMS} more")
+    return InvalidInput("\n".join(lines))
 
 
 # -- reading --------------------------------------------------------------------------------------
@@ -271,14 +279,27 @@ def _check_mapping(
     return columns[0], columns[1], result
 
 
-def _read_rows(path: str | os.PathLike[str], source: str, columns: list[str]) -> list[list[str]]:
-    """Every record of the file, the header first, split with the delimiter it uses."""
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InvalidInput(f"{source}: no such file. Check the path.") from None
-    except OSError as exc:
-        raise InvalidInput(f"{source}: cannot read the file ({exc.strerror}).") from None
+def read_csv_rows(
+    path: str | os.PathLike[str] | bytes,
+    source: str,
+    columns: list[str],
+    normalise: Callable[[str], str] = str.strip,
+) -> list[list[str]]:
+    """Every record of the file (or of its content, as bytes), the header first.
+
+    Records are split with the delimiter whose header holds most of ``columns``,
+    both compared through ``normalise``. A UTF-8 byte-order mark is dropped; other
+    encodings are refused with the fix. Shared with :mod:`servicekit.journey_import`.
+    """
+    if isinstance(path, bytes):
+        data = path
+    else:
+        try:
+            data = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise InvalidInput(f"{source}: no such file. Check the path.") from None
+        except OSError as exc:
+            raise InvalidInput(f"{source}: cannot read the file ({exc.strerror}).") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -287,14 +308,15 @@ def _read_rows(path: str | os.PathLike[str], source: str, columns: list[str]) ->
             f"{source}, line {line}: not UTF-8 text. Save or export the file as 'CSV UTF-8'."
         ) from None
     best: tuple[int, int, str] | None = None
-    for delimiter in _DELIMITERS:  # the one that finds most mapped columns in the header wins
-        header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
-        cells = [c.strip() for c in header]
-        score = (sum(c in cells for c in columns), len(cells), delimiter)
-        if best is None or score[:2] > best[:2]:
-            best = score
-    assert best is not None
+    wanted = [normalise(c) for c in columns]
     try:
+        for delimiter in _DELIMITERS:  # the one that finds most wanted columns in the header wins
+            header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+            cells = {normalise(c) for c in header}
+            score = (sum(c in cells for c in wanted), len(header), delimiter)
+            if best is None or score[:2] > best[:2]:
+                best = score
+        assert best is not None
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=best[2]))
     except csv.Error as exc:
         raise InvalidInput(f"{source}: not a readable CSV file ({exc}).") from None

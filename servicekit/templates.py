@@ -1,30 +1,47 @@
-"""Questionnaire templates: the YAML question banks a consultant edits per client.
+"""Templates a consultant edits per client: questionnaire banks and journey skeletons, in YAML.
 
-A template becomes a :class:`Questionnaire` of :mod:`servicekit.models` lenses and questions,
-checked by the models' own rules. Every refusal names the file, the line, the field and the fix,
-for a reader editing text, not Python (see ``docs/questionnaires.md``). PyYAML loads on first use.
+A questionnaire becomes a :class:`Questionnaire` of :mod:`servicekit.models` lenses and
+questions; a journey skeleton becomes a :class:`JourneyTemplate` of stages, team lanes and
+intended/actual steps with their handovers. Both are checked by the models' own rules. Every
+refusal names the file, the line, the field and the fix, for a reader editing text, not Python
+(see ``docs/questionnaires.md`` and ``docs/journeys.md``). PyYAML loads on first use.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import importlib
-from collections.abc import Callable
+import re
+import typing
+import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .errors import InvalidInput, ServiceKitError
-from .models import Lens, Question
+from .models import Handover, JourneyMap, Layer, Lens, Question, Stage, Step
 from .models._base import FORMAT_VERSION, MAX_NAME, check_format_version, check_text
+from .models.journey import SHARED_LAYERS
 from .models.survey import QUESTION_KINDS
 
-__all__ = ["Questionnaire", "load_questionnaire", "questionnaire_files"]
+__all__ = [
+    "JourneyTemplate",
+    "Questionnaire",
+    "journey_template_files",
+    "load_journey_template",
+    "load_questionnaire",
+    "questionnaire_files",
+]
 
-_M = TypeVar("_M", Lens, Question)
+_M = TypeVar("_M", Lens, Question, Stage, Step, Handover, JourneyMap)
 
+_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 #: Where the bundled questionnaires live: the repository's ``templates/questionnaires``.
-QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "templates" / "questionnaires"
+QUESTIONNAIRES = _TEMPLATES / "questionnaires"
+#: Where the bundled journey skeletons live: the repository's ``templates/journeys``.
+JOURNEYS = _TEMPLATES / "journeys"
 
 _TOP = ("format_version", "title", "anonymous", "lenses", "open_questions")
 _LENS = ("id", "title", "description", "questions")
@@ -40,6 +57,21 @@ _TYPED = {
 }
 # Keys that only one kind of question reads; elsewhere they would be silently ignored.
 _ONLY_FOR = {"points": "scale", "low": "scale", "high": "scale", "bands": "bands"}
+
+_JOURNEY_TOP = ("format_version", "name", "description", "stages", "teams", *SHARED_LAYERS)
+_STAGE = tuple(f.name for f in dataclasses.fields(Stage))
+# A step in a template is a Step without its author (who typed it in the room): the model's own
+# fields, so a field added to Step is a template key at once. The name comes first: it is the
+# one key a step needs.
+_STEP = ("name", *(f.name for f in dataclasses.fields(Step) if f.name not in ("name", "author")))
+_LAYER = ("steps", "handovers")
+_HANDOVER = ("from", "to", "what_travels", "owner", "notes")
+_HANDOVER_FIELD = {"from": "from_step", "to": "to_step"}
+_STEP_NUMBERS = {
+    "duration_min": "Write the minutes the step takes as a number, e.g. duration_min: 15.",
+    "wait_min": "Write the minutes of waiting before the step as a number, e.g. wait_min: 60.",
+    "friction": "Rate friction with a whole number from 0 (none) to 5 (worst), e.g. friction: 3.",
+}
 
 
 @dataclass(frozen=True)
@@ -62,9 +94,67 @@ class Questionnaire:
         }
 
 
+@dataclass(frozen=True)
+class JourneyTemplate:
+    """A journey skeleton read from a template; ``source`` is not compared."""
+
+    name: str
+    description: str
+    stages: tuple[Stage, ...]
+    teams: tuple[str, ...]
+    intended: Layer
+    actual: Layer
+    source: Path | None = field(default=None, compare=False)
+
+    def to_journey(self, journey_id: str, name: str | None = None) -> JourneyMap:
+        """The journey this template describes, as a validated value."""
+        return JourneyMap(
+            id=journey_id,
+            name=self.name if name is None else name,
+            stages=self.stages,
+            teams=self.teams,
+            intended=self.intended,
+            actual=self.actual,
+        )
+
+    def operations(self, journey_id: str, name: str | None = None) -> list[dict[str, Any]]:
+        """The operations that add this journey to a workshop, to be stored as one ``batch``.
+
+        First ``exercise.add`` with the stages and team lanes, then a ``journey.add_step``
+        for every step and a ``journey.handover`` for every handover, layer by layer.
+        :meth:`servicekit.Workshop.add_journey_from_template` stores them.
+        """
+        value = {
+            "id": journey_id,
+            "name": self.name if name is None else name,
+            "stages": [stage.to_dict() for stage in self.stages],
+            "teams": list(self.teams),
+        }
+        ops: list[dict[str, Any]] = [
+            {"kind": "exercise.add", "payload": {"exercise": "journey", "value": value}}
+        ]
+        for key in SHARED_LAYERS:
+            layer: Layer = getattr(self, key)
+            where = {"journey": journey_id, "layer": key}
+            ops += [
+                {"kind": "journey.add_step", "payload": {**where, "step": step.to_dict()}}
+                for step in layer.steps
+            ]
+            ops += [
+                {"kind": "journey.handover", "payload": {**where, "handover": handover.to_dict()}}
+                for handover in layer.handovers.values()
+            ]
+        return ops
+
+
 def questionnaire_files() -> list[Path]:
     """The questionnaires bundled with servicekit, sorted by file name."""
-    return sorted([*QUESTIONNAIRES.glob("*.yaml"), *QUESTIONNAIRES.glob("*.yml")])
+    return _yaml_files(QUESTIONNAIRES)
+
+
+def journey_template_files() -> list[Path]:
+    """The journey templates bundled with servicekit, sorted by file name."""
+    return _yaml_files(JOURNEYS)
 
 
 def load_questionnaire(path: str | Path) -> Questionnaire:
@@ -74,11 +164,42 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     or :class:`~servicekit.errors.FormatVersionError` for a file from a newer servicekit.
     """
     path = Path(path)
+    sample = QUESTIONNAIRES / "people_process_systems.yaml"
+    reader, root = _read(path, "questionnaires", questionnaire_files(), sample)
+    return _QuestionnaireReader(path, *reader).questionnaire(root)
+
+
+def load_journey_template(path: str | Path) -> JourneyTemplate:
+    """Read and check a journey template.
+
+    ``path`` is a file, or the bare name of a bundled template such as
+    ``"public_service_application"``. Raises :class:`~servicekit.errors.InvalidInput`
+    (``<file>, line <n>, ...: what, and the fix``), or
+    :class:`~servicekit.errors.FormatVersionError` for a file from a newer servicekit.
+    """
+    path = Path(path)
+    if not path.exists() and path.parent == Path():
+        bundled = {p.stem: p for p in journey_template_files()}
+        path = bundled.get(path.stem if path.suffix in (".yaml", ".yml") else path.name, path)
+    sample = JOURNEYS / "business_lead_to_support.yaml"
+    reader, root = _read(path, "journey templates", journey_template_files(), sample)
+    return _JourneyReader(path, *reader).journey(root)
+
+
+# -- reading a YAML file ------------------------------------------------------------------------
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def _read(path: Path, what: str, bundled: list[Path], sample: Path) -> tuple[tuple[Any, Any], Any]:
+    """The root node of a YAML file, with the yaml module and the loader that parsed it."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        bundled = ", ".join(p.name for p in questionnaire_files()) or "none"
-        msg = f"{path}: no such file. Check the path; the bundled questionnaires are: {bundled}."
+        names = ", ".join(p.name for p in bundled) or "none"
+        msg = f"{path}: no such file. Check the path; the bundled {what} are: {names}."
         raise InvalidInput(msg) from None
     except UnicodeDecodeError as exc:
         msg = f"{path}: byte {exc.start} is not UTF-8 text. Save the file as UTF-8 and try again."
@@ -94,9 +215,8 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     finally:
         loader.dispose()
     if root is None:
-        sample = QUESTIONNAIRES / "people_process_systems.yaml"
         raise InvalidInput(f"{path}: the file is empty. Start from a copy of {sample}.")
-    return _Reader(path, yaml, loader).questionnaire(root)
+    return (yaml, loader), root
 
 
 def _syntax_message(path: Path, exc: Any) -> str:
@@ -117,12 +237,20 @@ def _described(node: Any) -> str:
     return names.get(type(node).__name__) or repr(node.value)
 
 
+def _did_you_mean(word: str, options: list[str]) -> str:
+    near = difflib.get_close_matches(word, options, n=1)
+    return f"Did you mean {near[0]!r}? " if near else ""
+
+
 class _Reader:
-    """Walks the YAML node tree, which keeps the line of every key and value."""
+    """Walks the YAML node tree, which keeps the line of every key and value.
+
+    The generic part: keys, lists, text, numbers and the models' refusals, each
+    reported at its line. Subclasses read one kind of template.
+    """
 
     def __init__(self, path: Path, yaml: Any, loader: Any) -> None:
         self.path, self.yaml, self.loader = path, yaml, loader
-        self.question_lines: dict[str, int] = {}  # question id -> line where it is first used
 
     def fail(self, node: Any, where: str, key: str | None, message: str) -> InvalidInput:
         """An error that starts with the file and the line of ``node``."""
@@ -141,8 +269,7 @@ class _Reader:
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, self.yaml.ScalarNode) else None
             if key not in known:
-                near = difflib.get_close_matches(str(key), known, n=1)
-                hint = f"Did you mean {near[0]!r}? " if near else ""
+                hint = _did_you_mean(str(key), list(known))
                 msg = f"unknown key {key!r}. {hint}The keys allowed here are: {', '.join(known)}."
                 raise self.fail(key_node, where, None, msg)
             if key in found:
@@ -155,11 +282,18 @@ class _Reader:
                 raise self.fail(node, where, None, f"missing key {key!r}. Add '{key}: ...'.")
         return found
 
-    def named(self, label: str, node: Any, i: int) -> str:
-        """``label`` filled with the entry's id when it has one, else with its position."""
+    def named(self, label: str, node: Any, i: int, keys: tuple[str, ...] = ("id",)) -> str:
+        """``label`` filled with the entry's id when it has one, else with its position.
+
+        With several ``keys`` (a step: its id, else its name), the first one given wins.
+        """
+        found: dict[str, str] = {}
         for key, value in node.value if isinstance(node, self.yaml.MappingNode) else ():
-            if key.value == "id" and isinstance(value, self.yaml.ScalarNode):
-                return label.format(repr(str(value.value).strip()))
+            if key.value in keys and isinstance(value, self.yaml.ScalarNode):
+                found[key.value] = str(value.value).strip()
+        for key in keys:
+            if key in found and (found[key] or len(keys) == 1):
+                return label.format(repr(found[key]))
         return label.format(i)
 
     def listed(self, keys: dict[str, tuple[Any, Any]], key: str, where: str) -> list[Any]:
@@ -180,22 +314,76 @@ class _Reader:
         return "" if node.tag.endswith(":null") else str(node.value).strip()
 
     def typed(self, node: Any, where: str, key: str, kind: type, fix: str) -> Any:
-        """A whole number or true/false; otherwise an error that echoes the value and the fix."""
+        """A whole number, a number or true/false; otherwise an error that echoes the value and the fix."""
         try:  # `!!int five`, `!!bool maybe`, an unknown `!tag`: reported below as a wrong value
             value = self.loader.construct_object(node)
         except Exception:
             value = None
+        if kind is float and type(value) is int:
+            value = float(value)
         if type(value) is not kind:
-            what = "a whole number" if kind is int else "true or false"
+            what = {int: "a whole number", float: "a number"}.get(kind, "true or false")
             msg = f"expected {what}, received {_described(node)}. {fix}"
             raise self.fail(node, where, key, msg)
         return value
 
+    def format_version(self, root: Any) -> None:
+        """Refuse a file from a newer servicekit first: it may use keys this version does not know."""
+        found = [
+            value
+            for key, value in (root.value if isinstance(root, self.yaml.MappingNode) else ())
+            if key.value == "format_version"
+        ]
+        if not found:
+            return
+        node, fix = found[0], f"Write format_version: {FORMAT_VERSION}."
+        version = self.typed(node, "", "format_version", int, fix)
+        data = {"format_version": version}
+        if version < 1:
+            raise self.fail(node, "", "format_version", f"must be 1 or more, not {version}. {fix}")
+        self.check(node, "format_version", lambda: check_format_version(data, ""))
+
+    def build(
+        self,
+        cls: type[_M],
+        values: dict[str, Any],
+        node: Any,
+        keys: Any,
+        where: str,
+        yaml_key: Mapping[str, str] = _YAML_KEY,
+    ) -> _M:
+        """Construct a model, reporting its own refusal at the line of the field it names."""
+        try:
+            return cls(**values)
+        except InvalidInput as exc:
+            name, _, rest = str(exc).partition(": ")
+            base, _, index = name.partition("[")
+            key = yaml_key.get(base, base)
+            if key not in keys:
+                raise self.fail(node, where, key if rest else None, rest or str(exc)) from None
+            at = keys[key][1]
+            if index and isinstance(at, self.yaml.SequenceNode):
+                at = at.value[int(index.rstrip("]"))]
+            raise self.fail(at, where, key, rest) from None
+
+    def check(self, node: Any, key: str, check: Callable[[], object], where: str = "") -> None:
+        """Run one of the models' validators; re-raise its refusal with the file and line."""
+        try:
+            check()
+        except ServiceKitError as exc:
+            message = str(exc).removeprefix(f"{key}: ").removeprefix(": ")
+            raise type(exc)(self.fail(node, where, key, message).args[0]) from None
+
+
+class _QuestionnaireReader(_Reader):
+    """Reads a question bank."""
+
+    def __init__(self, path: Path, yaml: Any, loader: Any) -> None:
+        super().__init__(path, yaml, loader)
+        self.question_lines: dict[str, int] = {}  # question id -> line where it is first used
+
     def questionnaire(self, root: Any) -> Questionnaire:
-        if isinstance(root, self.yaml.MappingNode):  # first: a newer file may have newer keys
-            for key_node, value_node in root.value:
-                if key_node.value == "format_version":
-                    self.format_version(value_node)
+        self.format_version(root)
         keys = self.mapping(root, "", _TOP, ("title",))
         at = keys["title"][1]
         title = self.text(at, "", "title")
@@ -215,14 +403,6 @@ class _Reader:
             msg = "there are no questions. Add a lens with questions, or open_questions."
             raise self.fail(root, "", None, msg)
         return Questionnaire(title, anonymous, tuple(lenses.values()), tuple(questions), self.path)
-
-    def format_version(self, node: Any) -> None:
-        fix = f"Write format_version: {FORMAT_VERSION}."
-        version = self.typed(node, "", "format_version", int, fix)
-        data = {"format_version": version}
-        if version < 1:
-            raise self.fail(node, "", "format_version", f"must be 1 or more, not {version}. {fix}")
-        self.check(node, "format_version", lambda: check_format_version(data, ""))
 
     def lens(self, node: Any, i: int, lenses: dict[str, Lens]) -> tuple[Lens, list[Question]]:
         where = self.named("lens {}", node, i)
@@ -267,8 +447,7 @@ class _Reader:
             bands = self.listed(keys, "bands", where)
             values["bands"] = tuple(self.text(b, where, "bands") for b in bands)
         if values.get("lens", lens) not in (*lenses, lens):
-            near = difflib.get_close_matches(values["lens"], list(lenses), n=1)
-            hint = f"Did you mean {near[0]!r}? " if near else ""
+            hint = _did_you_mean(values["lens"], list(lenses))
             msg = f"no lens {values['lens']!r}. {hint}Use one of the lens ids ({', '.join(lenses) or 'none yet'}), or remove 'lens'."
             raise self.fail(keys["lens"][1], where, "lens", msg)
         values.setdefault("lens", lens)
@@ -276,25 +455,197 @@ class _Reader:
         values = {_MODEL_FIELD.get(k, k): v for k, v in values.items()}
         return self.build(Question, values, node, keys, where)
 
-    def build(self, cls: type[_M], values: dict[str, Any], node: Any, keys: Any, where: str) -> _M:
-        """Construct a model, reporting its own refusal at the line of the field it names."""
-        try:
-            return cls(**values)
-        except InvalidInput as exc:
-            name, _, rest = str(exc).partition(": ")
-            base, _, index = name.partition("[")
-            key = _YAML_KEY.get(base, base)
-            if key not in keys:
-                raise self.fail(node, where, key if rest else None, rest or str(exc)) from None
-            at = keys[key][1]
-            if index and isinstance(at, self.yaml.SequenceNode):
-                at = at.value[int(index.rstrip("]"))]
-            raise self.fail(at, where, key, rest) from None
 
-    def check(self, node: Any, key: str, check: Callable[[], object]) -> None:
-        """Run one of the models' validators; re-raise its refusal with the file and line."""
+def _step_id(name: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """An id made from a step's name: lower-case ASCII letters and digits joined by ``-``.
+
+    A name already in ``taken`` gets ``-2``, ``-3``... A name with no such letters becomes ``step``.
+
+    >>> _step_id("Qualify the lead")
+    'qualify-the-lead'
+    >>> _step_id("Qualify the lead", {"qualify-the-lead"})
+    'qualify-the-lead-2'
+    >>> _step_id("Prüfung: Ergebnis")
+    'prufung-ergebnis'
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:56].strip("-") or "step"
+    sid, n = base, 1
+    while sid in taken:
+        n += 1
+        sid = f"{base}-{n}"
+    return sid
+
+
+class _JourneyReader(_Reader):
+    """Reads a journey skeleton; each value is checked by the model that will hold it."""
+
+    def journey(self, root: Any) -> JourneyTemplate:
+        self.format_version(root)
+        keys = self.mapping(root, "", _JOURNEY_TOP, ("name", "stages"))
+        name = self.text(keys["name"][1], "", "name")
+        description = ""
+        if "description" in keys:
+            at = keys["description"][1]
+            description = self.text(at, "", "description")
+            self.check(at, "description", lambda: check_text("description", description))
+        stages = self.stages(keys)
+        teams = tuple(self.text(t, "", "teams") for t in self.listed(keys, "teams", ""))
+        values = {"id": "template", "name": name, "stages": stages, "teams": teams}
+        journey = self.build(JourneyMap, values, root, keys, "", {})
+        for key in SHARED_LAYERS:
+            if key in keys:
+                journey = self.layer(journey, key, keys[key][1])
+        return JourneyTemplate(
+            name=journey.name,
+            description=description,
+            stages=journey.stages,
+            teams=journey.teams,
+            intended=journey.intended,
+            actual=journey.actual,
+            source=self.path,
+        )
+
+    def listed(self, keys: dict[str, tuple[Any, Any]], key: str, where: str) -> list[Any]:
+        """As for any template; a single word where a list belongs is shown its list form."""
         try:
-            check()
+            return super().listed(keys, key, where)
+        except InvalidInput as exc:
+            node = keys[key][1]
+            if not isinstance(node, self.yaml.ScalarNode):
+                raise
+            raise InvalidInput(f"{exc} For a list of one, write {key}: [{node.value}].") from None
+
+    def stages(self, keys: dict[str, tuple[Any, Any]]) -> tuple[Stage, ...]:
+        """The stages, in order; each id once."""
+        stages: dict[str, Stage] = {}
+        lines: dict[str, int] = {}  # stage id -> line where it is first used
+        for i, node in enumerate(self.listed(keys, "stages", ""), 1):
+            where = self.named("stage {}", node, i)
+            stage_keys = self.mapping(node, where, _STAGE, _STAGE)
+            values = {k: self.text(stage_keys[k][1], where, k) for k in _STAGE}
+            id_node = stage_keys["id"][1]
+            if values["id"] in stages:
+                line = lines[values["id"]]
+                msg = f"the id {values['id']!r} is already used on line {line}. Give each stage its own id."
+                raise self.fail(id_node, where, "id", msg)
+            stages[values["id"]] = self.build(Stage, values, node, stage_keys, where)
+            lines[values["id"]] = id_node.start_mark.line + 1
+        if not stages:
+            msg = "the journey has no stages. List them under 'stages:', e.g. '- {id: lead, name: Lead}'."
+            raise self.fail(keys["stages"][1], "", "stages", msg)
+        return tuple(stages.values())
+
+    def layer(self, journey: JourneyMap, key: str, node: Any) -> JourneyMap:
+        """The journey with one layer read: a list of steps, or the keys steps and handovers."""
+        if isinstance(node, self.yaml.SequenceNode) or node.tag.endswith(":null"):
+            keys = {"steps": (node, node)}
+        elif isinstance(node, self.yaml.MappingNode):
+            keys = self.mapping(node, f"layer {key!r}", _LAYER, ())
+        else:
+            msg = f"expected a list of steps, or the keys 'steps:' and 'handovers:', found {_described(node)}."
+            raise self.fail(node, "", key, msg)
+        nodes = self.listed(keys, "steps", f"layer {key!r}")
+        # Steps without an id take one made from their name, never one written elsewhere.
+        explicit = {sid for n in nodes if (sid := self.id_of(n))}
+        taken: dict[str, int] = {}  # step id -> line where it is first used
+        for i, step_node in enumerate(nodes, 1):
+            step = self.step(journey, key, step_node, i, explicit, taken)
+            journey = self.apply(
+                step_node, f"step {step.id!r} in layer {key!r}", journey.with_step, key, step
+            )
+        ends: dict[str, int] = {}  # handover key -> line where it is described
+        for i, handover_node in enumerate(self.listed(keys, "handovers", f"layer {key!r}"), 1):
+            where = f"handover {i} in layer {key!r}"
+            handover = self.handover(handover_node, where, key, taken)
+            if handover.key in ends:
+                msg = (
+                    f"the handover from {handover.from_step!r} to {handover.to_step!r} is already "
+                    f"described on line {ends[handover.key]}. Keep one of them."
+                )
+                raise self.fail(handover_node, where, None, msg)
+            ends[handover.key] = handover_node.start_mark.line + 1
+            journey = self.apply(handover_node, where, journey.with_handover, key, handover)
+        return journey
+
+    def handover(self, node: Any, where: str, layer: str, steps: dict[str, int]) -> Handover:
+        """One handover; ``from`` and ``to`` must be ids of the layer's ``steps``."""
+        keys = self.mapping(node, where, _HANDOVER, ("from", "to"))
+        values: dict[str, Any] = {}
+        for key in ("from", "to", "owner", "notes"):
+            if key in keys:
+                values[_HANDOVER_FIELD.get(key, key)] = self.text(keys[key][1], where, key)
+        for key in ("from", "to"):
+            sid = values[_HANDOVER_FIELD[key]]
+            if sid not in steps:
+                hint = _did_you_mean(sid, list(steps))
+                msg = (
+                    f"no step {sid!r} in layer {layer!r}. {hint}Use one of its step ids "
+                    f"({', '.join(steps) or 'none yet'}); a step without an id has one made from its name."
+                )
+                raise self.fail(keys[key][1], where, key, msg)
+        entries = self.listed(keys, "what_travels", where)
+        values["what_travels"] = tuple(self.text(n, where, "what_travels") for n in entries)
+        yaml_keys = {v: k for k, v in _HANDOVER_FIELD.items()}
+        return self.build(Handover, values, node, keys, where, yaml_keys)
+
+    def id_of(self, node: Any) -> str:
+        """The id written on a step, or '' when it has none."""
+        for key, value in node.value if isinstance(node, self.yaml.MappingNode) else ():
+            if key.value == "id" and isinstance(value, self.yaml.ScalarNode) and value.value:
+                return str(value.value).strip()
+        return ""
+
+    def step(
+        self,
+        journey: JourneyMap,
+        layer: str,
+        node: Any,
+        i: int,
+        explicit: set[str],
+        taken: dict[str, int],
+    ) -> Step:
+        where = self.named("step {} in layer " + repr(layer), node, i, ("id", "name"))
+        keys = self.mapping(node, where, _STEP, ("name",))
+        hints = Step._type_hints()
+        values: dict[str, Any] = {}
+        for key, (_, value_node) in keys.items():
+            if key in _STEP_NUMBERS:
+                if not value_node.tag.endswith(":null"):
+                    kind = int if key == "friction" else float
+                    values[key] = self.typed(value_node, where, key, kind, _STEP_NUMBERS[key])
+            elif typing.get_origin(hints[key]) is tuple:
+                entries = self.listed(keys, key, where)
+                values[key] = tuple(self.text(n, where, key) for n in entries)
+            else:
+                values[key] = self.text(value_node, where, key)
+        if values.get("id"):
+            id_node = keys["id"][1]
+            if values["id"] in taken:
+                line = taken[values["id"]]
+                msg = f"the id {values['id']!r} is already used on line {line}. Give each step its own id."
+                raise self.fail(id_node, where, "id", msg)
+            line = id_node.start_mark.line + 1
+        else:
+            values["id"] = _step_id(values["name"], {*taken, *explicit})
+            line = node.start_mark.line + 1
+        stage = values.get("stage", "")
+        if stage and all(s.id != stage for s in journey.stages):
+            ids = [s.id for s in journey.stages]
+            by_name = {s.name.casefold(): s.id for s in journey.stages}
+            near = by_name.get(stage.casefold())
+            hint = f"Did you mean {near!r}? " if near else _did_you_mean(stage, ids)
+            msg = f"no stage {stage!r}. {hint}Use one of the stage ids ({', '.join(ids)}), or remove 'stage'."
+            raise self.fail(keys["stage"][1], where, "stage", msg)
+        step = self.build(Step, values, node, keys, where)
+        taken[step.id] = line
+        return step
+
+    def apply(
+        self, node: Any, where: str, update: Callable[..., JourneyMap], *args: Any
+    ) -> JourneyMap:
+        """Run one of the journey's own updates; a refusal is reported at the entry's line."""
+        try:
+            return update(*args)
         except ServiceKitError as exc:
-            message = str(exc).removeprefix(f"{key}: ").removeprefix(": ")
-            raise type(exc)(self.fail(node, "", key, message).args[0]) from None
+            raise type(exc)(self.fail(node, where, None, str(exc)).args[0]) from None

@@ -13,12 +13,16 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import Conflict, InvalidInput, NotFound
 from .journal import SNAPSHOT_EVERY, Journal, Operation
 from .models import FiveWhys, JourneyMap, Survey, WorkshopState, apply, new_id
+from .models.journey import Handover, handover_key
 from .models.workshop import check_slug
+
+if TYPE_CHECKING:
+    from .templates import JourneyTemplate
 
 __all__ = ["Workshop", "create_workshop", "open_workshop"]
 
@@ -424,6 +428,18 @@ class Workshop:
         self._commit("exercise.add", {"exercise": "journey", "value": value})
         return jid
 
+    def add_journey_from_template(
+        self, template: JourneyTemplate, journey_id: str | None = None, name: str | None = None
+    ) -> str:
+        """Add a journey map from a template (stages, teams, steps, handovers); return its id.
+
+        Everything is stored as one operation: the journey arrives complete or not at all.
+        ``name`` replaces the template's name. See :func:`servicekit.templates.load_journey_template`.
+        """
+        jid = journey_id or new_id("j-")
+        self._commit("batch", {"ops": template.operations(jid, name)})
+        return jid
+
     def set_stages(
         self,
         journey_id: str,
@@ -490,6 +506,25 @@ class Workshop:
             {"journey": journey_id, "layer": layer, "step": step_id, "index": index},
         )
 
+    def shift_step(self, journey_id: str, layer: str, step_id: str, by: int) -> None:
+        """Move a step ``by`` places (negative: earlier), from where it is in the latest state.
+
+        This is what "earlier" and "later" buttons call: two people nudging steps
+        at once each move the step they see by one place, never to a stale index.
+        """
+
+        def make(state: WorkshopState) -> _Made:
+            position = state.exercise("journey", journey_id).layer(layer).index(step_id)
+            payload = {
+                "journey": journey_id,
+                "layer": layer,
+                "step": step_id,
+                "index": max(0, position + by),
+            }
+            return ("journey.move_step", payload, *apply(state, "journey.move_step", payload))
+
+        self._store(make)
+
     def remove_step(self, journey_id: str, layer: str, step_id: str) -> None:
         """Remove a step (undo brings it back with its handover details)."""
         self._commit(
@@ -518,6 +553,32 @@ class Workshop:
         self._commit(
             "journey.handover", {"journey": journey_id, "layer": layer, "handover": handover}
         )
+
+    def edit_handover(
+        self, journey_id: str, layer: str, from_step: str, to_step: str, **changes: Any
+    ) -> None:
+        """Change some details of a handover (``what_travels``, ``owner``, ``notes``), keeping the rest.
+
+        The other details are read under the write lock, so two people filling in
+        different fields of one join at once both keep their words.
+        """
+        unknown = set(changes) - {"what_travels", "owner", "notes"}
+        if unknown:
+            raise InvalidInput(
+                f"edit_handover: {sorted(unknown)} cannot be changed; use what_travels, owner or notes."
+            )
+
+        def make(state: WorkshopState) -> _Made:
+            lay = state.exercise("journey", journey_id).layer(layer)
+            old = lay.handovers.get(handover_key(from_step, to_step))
+            base = old.to_dict() if old else {"from_step": from_step, "to_step": to_step}
+            handover = {**base, **changes}
+            payload = {"journey": journey_id, "layer": layer, "handover": handover}
+            if Handover.from_dict(handover) == (old or Handover(from_step, to_step)):
+                return ("journey.handover", payload, state, None)  # nothing changes: not stored
+            return ("journey.handover", payload, *apply(state, "journey.handover", payload))
+
+        self._store(make)
 
     def copy_layer(self, journey_id: str, source: str, target: str) -> None:
         """Replace layer ``target`` with a copy of layer ``source`` (e.g. intended -> actual).

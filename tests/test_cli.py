@@ -122,3 +122,130 @@ def test_add_questionnaire_from_the_bundled_bank_and_from_a_file(tmp_path: Path)
     )
     line = _one_line_error(run("add-questionnaire", "acme", str(bank), "--id", "short", db=db))
     assert "short.yaml, line" in line and "points" in line
+
+
+# -- journeys, run in process through main() ------------------------------------------------------
+
+
+def _main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    from servicekit.cli import main
+
+    status = main(list(args))
+    out, err = capsys.readouterr()
+    return status, out.strip(), err.strip()
+
+
+def test_add_journey_from_the_default_and_a_named_template(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from servicekit import open_workshop
+
+    db = str(tmp_path / "cli.db")
+    assert _main(capsys, "--db", db, "new", "acme")[0] == 0
+    status, out, err = _main(capsys, "--db", db, "add-journey", "acme")
+    assert status == 0, err
+    assert out == (
+        "Added journey 'business-lead-to-support' (From lead to support) to workshop 'acme': "
+        "5 stages, 6 teams, 10 steps, 4 handovers"
+    )
+    status, out, err = _main(
+        capsys,
+        *("--db", db, "add-journey", "acme", "public_service_application"),
+        *("--id", "council", "--name", "Council support"),
+    )
+    assert status == 0, err
+    assert out.startswith("Added journey 'council' (Council support) to workshop 'acme': 7 stages")
+    ws = open_workshop("acme", db=db)
+    assert set(ws.state.journeys) == {"business-lead-to-support", "council"}
+    assert len(ws.journey("council").intended.steps) == 13
+    ws.close()
+
+    # The same id again: one line, exit 1, and the workshop is unchanged.
+    status, out, err = _main(capsys, "--db", db, "add-journey", "acme")
+    assert status == 1 and out == ""
+    assert err == (
+        "servicekit: Workshop 'acme' already has a journey 'business-lead-to-support'. "
+        "Give this one another id with --id ID."
+    )
+
+
+def test_add_journey_refuses_a_broken_template_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "cli.db")
+    _main(capsys, "--db", db, "new", "acme")
+    broken = tmp_path / "acme_journey.yaml"
+    broken.write_text(
+        "format_version: 1\nname: Acme\nstages:\n  - {id: lead, name: Lead}\n"
+        "actual:\n  - name: Call\n    stage: sales\n",
+        encoding="utf-8",
+    )
+    status, _, err = _main(capsys, "--db", db, "add-journey", "acme", str(broken))
+    assert status == 1
+    assert len(err.splitlines()) == 1
+    assert err.startswith(f"servicekit: {broken}, line 7, step 'Call' in layer 'actual', field")
+    assert "no stage 'sales'" in err
+    status, _, err = _main(capsys, "--db", db, "add-journey", "acme", "no_such_template")
+    assert status == 1
+    assert "no_such_template: no such file" in err and "business_lead_to_support.yaml" in err
+    status, _, err = _main(capsys, "--db", db, "add-journey", "missing")
+    assert status == 1 and "No workshop 'missing'" in err
+    spaced = tmp_path / "my journey.yaml"
+    spaced.write_text(
+        (REPO / "templates" / "journeys" / "business_lead_to_support.yaml").read_text()
+    )
+    status, _, err = _main(capsys, "--db", db, "add-journey", "acme", str(spaced))
+    assert status == 1
+    assert err.endswith("Give one with --id ID, e.g. --id acme-onboarding.")
+    assert _main(capsys, "--db", db, "add-journey", "acme", str(spaced), "--id", "mine")[0] == 0
+
+
+def test_import_steps_into_a_layer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from servicekit import open_workshop
+
+    db = str(tmp_path / "cli.db")
+    _main(capsys, "--db", db, "new", "acme")
+    _main(capsys, "--db", db, "add-journey", "acme", "--id", "j")
+    good = tmp_path / "steps.csv"
+    good.write_text(
+        "\ufeffName,Stage,Owner,Info requested,Friction\n"
+        'Re-key the enquiry,Lead,Sales,"Company name; Email address",4\n'
+        "Chase the contract,sales,Sales,,3\n",
+        encoding="utf-8",
+    )
+    status, out, err = _main(capsys, "--db", db, "import-steps", "acme", "j", str(good))
+    assert status == 0, err
+    assert out == "Imported 2 steps into the actual layer of journey 'j' in workshop 'acme'"
+    status, out, _ = _main(
+        capsys, "--db", db, "import-steps", "acme", "j", str(good), "--layer", "intended"
+    )
+    assert out == "Imported 2 steps into the intended layer of journey 'j' in workshop 'acme'"
+    ws = open_workshop("acme", db=db)
+    assert [s.name for s in ws.journey("j").actual.steps] == [
+        "Re-key the enquiry",
+        "Chase the contract",
+    ]
+    assert len(ws.journey("j").intended.steps) == 12  # the template's ten, then the file's two
+    count = ws.journal.count("acme")
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,stage,friction\nA,Lead,9\nB,Nowhere,\nC,lead,1\n", encoding="utf-8")
+    status, out, err = _main(capsys, "--db", db, "import-steps", "acme", "j", str(bad))
+    assert status == 1 and out == ""
+    lines = err.splitlines()
+    assert lines[0] == (
+        "servicekit: bad.csv: 2 problems; nothing was imported. Fix the file and import it again."
+    )
+    assert lines[1].startswith("bad.csv, row 2, column 'friction': '9' is not accepted")
+    assert lines[2].startswith("bad.csv, row 3, column 'stage': 'Nowhere' is not a stage")
+    ws.refresh()
+    assert ws.journal.count("acme") == count
+    ws.close()
+
+    status, _, err = _main(capsys, "--db", db, "import-steps", "acme", "nope", str(good))
+    assert status == 1 and len(err.splitlines()) == 1 and "nope" in err
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_text("Name,Sytems\nA,CRM\n", encoding="utf-8")
+    status, _, err = _main(capsys, "--db", db, "import-steps", "acme", "j", str(unknown))
+    assert status == 1 and len(err.splitlines()) == 1
+    assert "unknown column 'Sytems' (did you mean 'systems'?)" in err

@@ -187,6 +187,40 @@ def test_add_step_after_uses_the_latest_order(ws: Workshop, db_path: Path) -> No
         ws.add_step(jid, "actual", "X", author="someone else")
 
 
+def test_shift_step_moves_from_where_the_step_is_now(ws: Workshop, db_path: Path) -> None:
+    jid = ws.add_journey("J")
+    _, b, c = (ws.add_step(jid, "actual", name) for name in "ABC")
+    other = open_workshop("demo", db=Journal(db_path), actor="p1")
+    other.move_step(jid, "actual", c, 0)  # C A B, which ws has not seen
+    ws.shift_step(jid, "actual", b, -1)
+    assert [s.name for s in ws.journey(jid).actual.steps] == ["C", "B", "A"]
+    before = ws.journal.count("demo")
+    ws.shift_step(jid, "actual", c, -1)  # already first: nothing stored
+    assert ws.journal.count("demo") == before
+    ws.shift_step(jid, "actual", c, +5)
+    assert [s.name for s in ws.journey(jid).actual.steps] == ["B", "A", "C"]
+    ws.undo()
+    assert [s.name for s in ws.journey(jid).actual.steps] == ["C", "B", "A"]
+
+
+def test_edit_handover_keeps_what_others_wrote(ws: Workshop, db_path: Path) -> None:
+    jid = ws.add_journey("J")
+    a = ws.add_step(jid, "actual", "A", owner="Sales")
+    b = ws.add_step(jid, "actual", "B", owner="Delivery")
+    other = open_workshop("demo", db=Journal(db_path), actor="p1")
+    other.edit_handover(jid, "actual", a, b, what_travels=["signed order"])
+    ws.edit_handover(jid, "actual", a, b, owner="Sales lead")  # ws has not seen the first edit
+    handover = ws.journey(jid).actual.handovers[f"{a}>{b}"]
+    assert handover.what_travels == ("signed order",)
+    assert handover.owner == "Sales lead"
+    before = ws.journal.count("demo")
+    ws.edit_handover(jid, "actual", a, b, owner="Sales lead")
+    ws.edit_handover(jid, "actual", b, a, owner="", notes="")  # empty details on a bare join
+    assert ws.journal.count("demo") == before
+    with pytest.raises(InvalidInput, match=r"\['colour'\] cannot be changed"):
+        ws.edit_handover(jid, "actual", a, b, colour="red")
+
+
 def test_clear_handover_and_participant_references(ws: Workshop) -> None:
     jid = ws.add_journey("J")
     a = ws.add_step(jid, "actual", "A", owner="Sales")

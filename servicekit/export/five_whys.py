@@ -13,6 +13,7 @@ import re
 
 from ..analysis.five_whys import walk
 from ..models import Countermeasure, FiveWhys
+from .tables import safe_cell
 
 __all__ = ["CSV_COLUMNS", "tree_csv", "tree_markdown"]
 
@@ -31,8 +32,6 @@ CSV_COLUMNS = (
     "root_cause",
     "countermeasures",
 )
-# Excel, LibreOffice and Google Sheets run a cell starting with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _md(text: str) -> str:
@@ -96,16 +95,6 @@ def tree_markdown(tree: FiveWhys) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cell(value: str) -> str:
-    """A CSV cell that a spreadsheet shows as text.
-
-    Participant text is untrusted and the file will be opened in Excel or similar, where
-    ``=HYPERLINK(...)`` or ``+cmd|...`` would run as a formula; a leading apostrophe makes
-    the spreadsheet treat the cell as text and is not shown in the cell.
-    """
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def _measures_cell(measures: list[Countermeasure]) -> str:
     parts = []
     for m in measures:
@@ -149,5 +138,5 @@ def tree_csv(tree: FiveWhys) -> str:
             "yes" if node.root_cause else "no",
             _measures_cell(tree.measures_for(node.id)),
         ]
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow([safe_cell(value) for value in row])
     return out.getvalue()

@@ -64,3 +64,14 @@ def test_start_page_counts_private_maps(db: Path) -> None:
         ws.add_step(jid, f"private:{ws.join(name)}", "Bread in")
     text = _find(start_app("toast"), widgets.HTML, "sk-summary")[0].value
     assert "0 intended steps, 0 actual steps, 2 private maps" in text
+
+
+def test_each_exercise_links_to_its_page(db: Path) -> None:
+    ws = create_workshop("links", "Links")
+    tid = ws.add_tree("Orders ship late")
+    sid = ws.add_survey("Check", [], [{"id": "q", "text": "Open?", "kind": "open"}])
+    ws.add_journey("Order to cash", journey_id="order:cash")
+    text = _find(start_app("links"), widgets.HTML, "sk-summary")[0].value
+    assert f'href="five_whys.ipynb?tree={tid}"' in text
+    assert f'href="survey_dashboard.ipynb?survey={sid}"' in text
+    assert 'href="journey_map.ipynb?journey=order%3Acash"' in text

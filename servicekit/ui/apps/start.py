@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import ipywidgets as widgets
 
 from ...workshop import Workshop, open_workshop
@@ -10,18 +12,37 @@ from ..views.common import MessageArea, esc, html_widget
 __all__ = ["start_app"]
 
 
+def _page(notebook: str, **params: str) -> str:
+    """The address of an exercise page, relative to the start page (Voila serves them side by side).
+
+    >>> _page("journey_map", journey="j 1")
+    'journey_map.ipynb?journey=j+1'
+    """
+    return f"{notebook}.ipynb?{urlencode(params)}"
+
+
 def _summary(ws: Workshop) -> str:
     s = ws.state
     rows = []
     for tree in s.trees.values():
         roots = sum(n.root_cause for n in tree.visible_nodes())
         rows.append(
-            ("Five Whys", tree.problem, f"{len(tree.visible_nodes())} answers, {roots} root causes")
+            (
+                "Five Whys",
+                tree.problem,
+                f"{len(tree.visible_nodes())} answers, {roots} root causes",
+                _page("five_whys", tree=tree.id),
+            )
         )
     for survey in s.surveys.values():
         state = "open" if survey.is_open else "closed"
         rows.append(
-            ("Questionnaire", survey.title, f"{len(survey.respondents)} respondents, {state}")
+            (
+                "Questionnaire",
+                survey.title,
+                f"{len(survey.respondents)} respondents, {state}",
+                _page("survey_dashboard", survey=survey.id),
+            )
         )
     for journey in s.journeys.values():
         parts = [
@@ -30,10 +51,18 @@ def _summary(ws: Workshop) -> str:
         ]
         if journey.private:
             parts.append(f"{len(journey.private)} private maps")
-        rows.append(("Journey map", journey.name, ", ".join(parts)))
+        rows.append(
+            (
+                "Journey map",
+                journey.name,
+                ", ".join(parts),
+                _page("journey_map", journey=journey.id),
+            )
+        )
     items = "".join(
-        f"<tr><td>{esc(kind)}</td><td>{esc(name)}</td><td>{esc(detail)}</td></tr>"
-        for kind, name, detail in rows
+        f'<tr><td>{esc(kind)}</td><td><a href="{esc(href)}">{esc(name)}</a></td>'
+        f"<td>{esc(detail)}</td></tr>"
+        for kind, name, detail, href in rows
     )
     table = (
         f'<table class="sk-exercises"><thead><tr><th>Exercise</th><th>Topic</th><th>So far</th></tr></thead>'

@@ -56,18 +56,16 @@ class MessageArea:
         """Wrap a callback: a servicekit error is shown as its message, anything else with its type."""
 
         def wrapped(*args: Any, **kwargs: Any) -> Any:
+            self.clear()  # before, so a message the callback shows (e.g. "Imported 12 steps") stays
             try:
-                result = fn(*args, **kwargs)
+                return fn(*args, **kwargs)
             except ServiceKitError as exc:
                 self.show(str(exc))
-                return None
             except Exception as exc:
                 self.show(
                     f"Something went wrong ({type(exc).__name__}: {exc}). Your earlier work is saved."
                 )
-                return None
-            self.clear()
-            return result
+            return None
 
         return wrapped  # type: ignore[return-value]
 
