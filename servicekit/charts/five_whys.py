@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import copy
 import functools
-import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ..models import FiveWhys
+from .layout import wrap
 from .theme import (
     CONFIDENCE_DASH,
     CONFIDENCE_LABELS,
@@ -54,19 +54,6 @@ class Box:
     @property
     def centre_y(self) -> float:
         return self.y + self.h / 2
-
-
-def wrap(text: str, width: int = CHARS_PER_LINE, lines: int = MAX_LINES) -> str:
-    """Wrap text for a box: at most ``lines`` lines, the last ending in an ellipsis if cut.
-
-    >>> wrap("Fixes are not verified with the person who raised the ticket", 20, 2)
-    'Fixes are not\\nverified with the…'
-    """
-    parts = textwrap.wrap(" ".join(text.split()), width) or [""]
-    if len(parts) > lines:
-        parts = parts[:lines]
-        parts[-1] = parts[-1][: width - 1].rstrip() + "…"
-    return "\n".join(parts)
 
 
 def tree_layout(tree: FiveWhys) -> list[Box]:
@@ -146,7 +133,7 @@ def _rows(tree: FiveWhys, boxes: list[Box], selected: str | None) -> list[dict[s
                 "hy2": box.y + box.h + 6,
                 "tx": box.x + 10,
                 "ty": box.y + 10,
-                "label": wrap(text),
+                "label": wrap(text, CHARS_PER_LINE, MAX_LINES),
                 "answer": answer,
                 "evidence": evidence or "—",
                 "lens": lens,

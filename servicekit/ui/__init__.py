@@ -10,10 +10,17 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["five_whys_app", "start_app", "survey_dashboard_app", "survey_participant_app"]
+__all__ = [
+    "five_whys_app",
+    "journey_map_app",
+    "start_app",
+    "survey_dashboard_app",
+    "survey_participant_app",
+]
 
 _APPS = {
     "five_whys_app": ".apps.five_whys",
+    "journey_map_app": ".apps.journey_map",
     "start_app": ".apps.start",
     "survey_dashboard_app": ".apps.survey_dashboard",
     "survey_participant_app": ".apps.survey_participant",
