@@ -73,3 +73,24 @@ def test_northbridge_questionnaire_tells_a_divergence_story(tmp_path: Path) -> N
         assert None in counts.values(), "one department stays under the anonymity threshold"
         top = divergence(survey, by="gap")[0]
         assert top.stats.gap is not None and top.stats.gap.size >= 0.5, "a gap the room cannot miss"
+
+
+def test_northbridge_journey_tells_the_repeated_details_story(tmp_path: Path) -> None:
+    """The candidate gives the same details to three teams, and reality differs from the manual."""
+    from servicekit.analysis.journey import findings
+
+    with Journal(tmp_path / "s.db") as journal:
+        slug = journal.import_(read_workshop_file(SAMPLES / "northbridge-search.json"))
+        journey = open_workshop(slug, db=journal).journey("candidate-journey")
+    found = findings(journey)
+    by_label = {r.key: r for r in found.repeated}
+    staff_teams = {"Research", "Consulting", "Client Delivery"}
+    for key in ("phone", "notice period"):
+        assert staff_teams <= set(by_label[key].teams), f"{key} asked by three teams"
+        assert len(by_label[key].wordings) >= 2, "written differently each time"
+    assert len(found.unowned) >= 2
+    assert found.gap is not None and found.gap.only_actual and found.gap.score > 0.1
+    assert (
+        found.hotspots[0].kind == "handover"
+        and "nobody owns this join" in found.hotspots[0].reasons
+    )
