@@ -22,7 +22,7 @@ from .models.journey import Handover, handover_key
 from .models.workshop import check_slug
 
 if TYPE_CHECKING:
-    from .templates import JourneyTemplate
+    from .journey_templates import JourneyTemplate
 
 __all__ = ["Workshop", "create_workshop", "open_workshop"]
 
@@ -434,7 +434,7 @@ class Workshop:
         """Add a journey map from a template (stages, teams, steps, handovers); return its id.
 
         Everything is stored as one operation: the journey arrives complete or not at all.
-        ``name`` replaces the template's name. See :func:`servicekit.templates.load_journey_template`.
+        ``name`` replaces the template's name. See :func:`servicekit.journey_templates.load_journey_template`.
         """
         jid = journey_id or new_id("j-")
         self._commit("batch", {"ops": template.operations(jid, name)})

@@ -13,10 +13,9 @@ import copy
 import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from ..models import FiveWhys
-from .layout import wrap
+from .layout import pick_href, wrap
 from .theme import (
     CONFIDENCE_DASH,
     CONFIDENCE_LABELS,
@@ -140,7 +139,7 @@ def _rows(tree: FiveWhys, boxes: list[Box], selected: str | None) -> list[dict[s
                 "confidence": conf,
                 "root": "Root cause" if root else "",
                 "selected": box.id == selected,
-                "href": "#sk-pick=" + quote(box.id, safe=""),
+                "href": pick_href(box.id),
             }
         )
     return out

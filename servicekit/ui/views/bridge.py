@@ -14,17 +14,13 @@ from collections.abc import Callable
 import anywidget
 import traitlets
 
+from ...charts.layout import PICK, pick_href
+
 __all__ = ["ChartClicks", "pick_href"]
 
-PREFIX = "#sk-pick="
-
-
-def pick_href(item_id: str) -> str:
-    """The link that selects ``item_id`` when clicked, in a chart or in any HTML on the page."""
-    from urllib.parse import quote
-
-    return PREFIX + quote(item_id, safe="")
-
+#: The address fragment a clicked mark sets; ``pick_href`` (from :mod:`servicekit.charts.layout`,
+#: re-exported here for the views' HTML links) builds links that set it.
+PREFIX = PICK
 
 _ESM = """
 function render({ model, el }) {
