@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/run.py [journal|imports|five_whys|survey|pages|all] [--quick] [--repeat N]
+    python benchmarks/run.py [journal|imports|five_whys|journey|survey|pages|all] [--quick] [--repeat N]
                              [--burst N] [--survey-burst N] [--notebooks A,B] [--no-preheat] [--fill-delay S]
 
 Results go to ``benchmarks/results/latest.json`` (every figure) and ``benchmarks/results/latest.md`` (the
@@ -26,7 +26,7 @@ for entry in (str(HERE), str(REPO_ROOT)):
 
 from _report import Section, log, machine_info, markdown, write_results  # noqa: E402
 
-BENCHMARKS = ("journal", "imports", "five_whys", "survey", "pages")
+BENCHMARKS = ("journal", "imports", "five_whys", "journey", "survey", "pages")
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -48,8 +48,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         type=int,
         default=None,
         help="page loads per page (default 5, --quick 2); fresh interpreters for imports "
-        "(default 10, --quick 5); timed runs per Five Whys action (default 60, --quick 30, "
-        "at least 30)",
+        "(default 10, --quick 5); timed runs per Five Whys or journey action, and per journey "
+        "analysis call (default 60, --quick 30, at least 30)",
     )
     parser.add_argument(
         "--burst", type=int, default=10, help="pages opened at once in the burst run (default 10)"
@@ -112,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
             import five_whys_bench
 
             section = five_whys_bench.run(quick=args.quick, repeat=args.repeat)
+        elif name == "journey":
+            import journey_bench
+
+            section = journey_bench.run(quick=args.quick, repeat=args.repeat)
         elif name == "survey":
             import survey_bench
             from _voila import Preheat

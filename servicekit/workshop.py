@@ -460,9 +460,10 @@ class Workshop:
         *,
         index: int | None = None,
         after: str | None = None,
+        step_id: str | None = None,
         **fields: Any,
     ) -> str:
-        """Add a step to a layer; return its id.
+        """Add a step to a layer; return its id (``step_id``, or a new one).
 
         Place it at ``index``, or just after the step ``after`` (resolved against
         the latest state, so a stale page cannot misplace it), or at the end.
@@ -477,7 +478,7 @@ class Workshop:
                 )
         if index is not None and after is not None:
             raise InvalidInput("add_step: give index or after, not both.")
-        step = {**fields, "id": new_id("st-"), "name": name, "author": self.actor}
+        step = {**fields, "id": step_id or new_id("st-"), "name": name, "author": self.actor}
 
         def make(state: WorkshopState) -> _Made:
             payload: dict[str, Any] = {"journey": journey_id, "layer": layer, "step": step}

@@ -287,3 +287,11 @@ def test_close_leaves_a_shared_journal_open(journal: Journal) -> None:
     ws = create_workshop("shared", "Shared", db=journal)
     ws.close()
     assert journal.exists("shared"), "the journal passed in is still usable"
+
+
+def test_add_step_takes_an_id_chosen_beforehand(ws: Workshop) -> None:
+    """A page picks the id first, so the one redraw the change triggers can select the step."""
+    jid = ws.add_journey("J")
+    assert ws.add_step(jid, "actual", "A", step_id="st-mine") == "st-mine"
+    with pytest.raises(Conflict, match="'st-mine' already exists"):
+        ws.add_step(jid, "actual", "B", step_id="st-mine")

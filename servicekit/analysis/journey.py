@@ -501,12 +501,11 @@ def compare_layers(
     in_b_order = [s.id for s in b.steps if s.id in matched_b]
     keep = set(_longest_increasing(in_b_order, key=lambda sid: pos_a[to_a[sid]]))
     moved = tuple(sid for sid in in_b_order if sid not in keep)
+    a_by, b_by = {s.id: s for s in a.steps}, {s.id: s for s in b.steps}
     renamed = tuple(
-        (ia, ib) for ia, ib in pairs if _name_key(a.step(ia).name) != _name_key(b.step(ib).name)
+        (ia, ib) for ia, ib in pairs if _name_key(a_by[ia].name) != _name_key(b_by[ib].name)
     )
-    owner_changed = tuple(
-        (ia, ib) for ia, ib in pairs if team_of(a.step(ia)) != team_of(b.step(ib))
-    )
+    owner_changed = tuple((ia, ib) for ia, ib in pairs if team_of(a_by[ia]) != team_of(b_by[ib]))
     teams_a = Counter((h.from_team, h.to_team) for h in handovers(journey, intended))
     teams_b = Counter((h.from_team, h.to_team) for h in handovers(journey, actual))
     only_hb = tuple(sorted((teams_b - teams_a).elements()))

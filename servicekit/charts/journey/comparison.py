@@ -57,9 +57,10 @@ def _gap_title(gap: LayerGap) -> str:
 
 
 def _comparison_data(
-    journey: JourneyMap, intended: str, actual: str
+    journey: JourneyMap, intended: str, actual: str, gap: LayerGap | None = None
 ) -> tuple[float, float, str, dict[str, list[dict[str, Any]]]]:
-    gap = compare_layers(journey, intended, actual)
+    if gap is None:
+        gap = compare_layers(journey, intended, actual)
     stages = {s.id: s.name for s in journey.stages}
     moved = set(gap.moved)
     changed = {b: "renamed" for _, b in gap.renamed}
@@ -147,10 +148,17 @@ def comparison_chart(
 
 
 def comparison_spec(
-    journey: JourneyMap, intended: str = "intended", actual: str = "actual"
+    journey: JourneyMap,
+    intended: str = "intended",
+    actual: str = "actual",
+    gap: LayerGap | None = None,
 ) -> dict[str, Any]:
-    """The Vega-Lite spec of :func:`comparison_chart`, from the cached template."""
-    width, height, title, datasets = _comparison_data(journey, intended, actual)
+    """The Vega-Lite spec of :func:`comparison_chart`, from the cached template.
+
+    ``gap`` is :func:`~servicekit.analysis.journey.compare_layers` of the same layers, when
+    the caller has it already (a redraw that also shows the findings).
+    """
+    width, height, title, datasets = _comparison_data(journey, intended, actual, gap)
     out = _from_template(_template(), datasets)
     set_extent(out, width, height)
     out["title"]["text"] = title

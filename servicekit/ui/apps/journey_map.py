@@ -20,7 +20,7 @@ from ...analysis.journey import findings, team_of
 from ...charts.journey import comparison_spec, friction_spec, network_spec, swimlane_spec
 from ...charts.render import output_item
 from ...errors import InvalidInput, NotFound
-from ...models import new_id
+from ...models import JourneyMap, new_id
 from ...workshop import Workshop, open_workshop
 from ..live import follow
 from ..params import page_param
@@ -216,8 +216,13 @@ class JourneyMapApp:
         fields: dict[str, Any] = {"owner": team}
         if near is not None and near.stage:
             fields["stage"] = near.stage
-        step = self.ws.add_step(jid, self.layer, name.strip(), after=self.selected, **fields)
-        self.select(step)
+        after, step = self.selected, new_id("st-")
+        self.selected = step  # so the one redraw the change triggers already selects it
+        try:
+            self.ws.add_step(jid, self.layer, name.strip(), after=after, step_id=step, **fields)
+        except Exception:
+            self.selected = after
+            raise
         with self.quiet():
             self.add.value = ""
 
@@ -283,9 +288,15 @@ class JourneyMapApp:
         self.redraw()
 
     def select(self, step_id: str | None) -> None:
-        """Select a step (None, or an unknown id, selects nothing) and redraw."""
+        """Select a step (None, or an unknown id, selects nothing) and redraw what shows it.
+
+        The findings and the other charts do not depend on the selection: they stay.
+        """
         self.selected = step_id
-        self.redraw()
+        if self.journey_id is None:
+            return
+        with self.quiet():
+            self._draw_selection(self.ws.journey(self.journey_id))
 
     def redraw(self) -> None:
         """Draw every panel from the workshop as it is now."""
@@ -301,36 +312,41 @@ class JourneyMapApp:
                 return
             journey = journeys[self.journey_id]
             lay = journey.layer(self.layer)
-            ids = {s.id for s in lay.steps}
-            if self.selected not in ids:
-                self.selected = None
-            lanes = journey.lanes(self.layer)
-            self.chart.outputs = (output_item(swimlane_spec(journey, self.layer, self.selected)),)
             self.steps.options = [
                 (f"{i}. {short(s.name, 60)} · {team_of(s)}", s.id)
                 for i, s in enumerate(lay.steps, start=1)
             ]
-            self.steps.value = self.selected
-            step = lay.step(self.selected) if self.selected else None
-            position = lay.index(self.selected) + 1 if self.selected else 0
-            for button in (self.earlier, self.later, self.delete):
-                button.disabled = step is None
-            self.add_team.options = list(lanes)
-            near = step or (lay.steps[-1] if lay.steps else None)
-            self.add_team.value = near.owner if near else ""
-            self.step_panel.show(journey, lanes, step, position)
-            self.handover_ends = self.handover_panel.show(journey, self.layer, step)
+            self._draw_selection(journey)
             result = findings(journey, self.layer)
             self.findings.value = findings_html(journey, result)
             self.friction.outputs = (output_item(friction_spec(journey, self.layer)),)
             self.network.outputs = (output_item(network_spec(journey, self.layer)),)
-            self.comparison.outputs = (output_item(comparison_spec(journey)),)
+            gap = result.gap if self.layer == "actual" else None
+            self.comparison.outputs = (output_item(comparison_spec(journey, gap=gap)),)
             self.stages.show(journey)
             source = "intended" if self.layer == "actual" else "actual"
             self._confirm_copy = False
             self.copy.button_style = ""
             self.copy.description = f"Copy '{LAYER_NAMES[source]}' into '{LAYER_NAMES[self.layer]}'"
             self.downloads.value = "Download: " + steps_csv_link(journey, self.layer)
+
+    def _draw_selection(self, journey: JourneyMap) -> None:
+        """The parts that show the selection: the map, the list, the step and handover panels."""
+        lay = journey.layer(self.layer)
+        if self.selected is not None and self.selected not in {s.id for s in lay.steps}:
+            self.selected = None
+        lanes = journey.lanes(self.layer)
+        self.chart.outputs = (output_item(swimlane_spec(journey, self.layer, self.selected)),)
+        self.steps.value = self.selected
+        step = lay.step(self.selected) if self.selected else None
+        position = lay.index(self.selected) + 1 if self.selected else 0
+        for button in (self.earlier, self.later, self.delete):
+            button.disabled = step is None
+        self.add_team.options = list(lanes)
+        near = step or (lay.steps[-1] if lay.steps else None)
+        self.add_team.value = near.owner if near else ""
+        self.step_panel.show(journey, lanes, step, position)
+        self.handover_ends = self.handover_panel.show(journey, self.layer, step)
 
 
 def _templates() -> list[tuple[str, Any]]:
