@@ -2,10 +2,13 @@
 # Prepare .venv for `make run` or `make test`, on a fresh Debian/Ubuntu machine or an old checkout.
 #
 #   scripts/bootstrap.sh run    .venv with servicekit installed (editable)
-#   scripts/bootstrap.sh test   the same with the test extras, and Debian's Chromium for the browser tests
+#   scripts/bootstrap.sh test   the same with the test extras, Debian's Chromium for the browser tests, and
+#                               the quality checkers in tests/tools/ (the Nu HTML Checker, run with Java,
+#                               and axe-core), installed with npm from tests/tools/package-lock.json
 #
 # PYTHON names the interpreter that creates .venv (default: python3; 3.11 or newer). servicekit is
-# (re)installed only when pyproject.toml changed since the last install, so later runs start at once.
+# (re)installed only when pyproject.toml changed since the last install, and the checkers only when
+# tests/tools/package-lock.json did, so later runs start at once.
 # Runs unattended (CI, no terminal): it never asks, it installs what it can as root and otherwise prints
 # the one command to run.
 set -euo pipefail
@@ -21,6 +24,9 @@ cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
 venv=.venv
 stamp=$venv/.servicekit-installed
+tools=tests/tools
+tools_stamp=$tools/node_modules/.servicekit-installed
+min_java=17  # the Nu HTML Checker's vnu.jar is built for Java 17
 export DEBIAN_FRONTEND=noninteractive
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 # Playwright drives the system's Chromium; it must never fetch a browser of its own.
@@ -33,19 +39,26 @@ is_root() { [ "$(id -u)" -eq 0 ]; }
 apt_updated=""
 apt_update() { [ -n "$apt_updated" ] || { apt-get update -q && apt_updated=yes; }; }
 
-# apt_install PACKAGE: install a Debian package as root; otherwise print the command to run, and stop.
+# apt_install PACKAGE...: install Debian packages as root; otherwise print the command to run, and stop.
 apt_install() {
     if ! is_root; then
         say "a system package is missing. Run this, then run 'make $mode' again:"
-        echo "sudo apt-get install -y $1"
+        echo "sudo apt-get install -y $*"
         exit 1
     fi
-    say "installing $1 with apt-get"
+    say "installing $* with apt-get"
     apt_update
-    apt-get install -y -q "$1"
+    apt-get install -y -q "$@"
 }
 
 new_enough() { "$1" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; }
+has() { command -v "$1" >/dev/null 2>&1; }
+# The major version of `java` on PATH (8 for "1.8.0", 17 for "17.0.15"); empty when there is none.
+java_version() {
+    has java || return 0
+    java -version 2>&1 | sed -n 's/.* version "\(1\.\)\{0,1\}\([0-9]*\).*/\2/p' | head -n 1
+}
+java_ok() { [ "$(java_version)" -ge "$min_java" ] 2>/dev/null; }
 
 # 1. An interpreter that is new enough.
 command -v "$python" >/dev/null 2>&1 \
@@ -90,8 +103,36 @@ if [ "$installed_digest" != "$digest" ] || { [ "$mode" = test ] && [ "$installed
     printf '%s %s\n' "$digest" "$extras" >"$stamp"
 fi
 
+[ "$mode" = test ] || exit 0
+
 # 4. For the browser tests: Debian's Chromium, which Playwright drives in place of a downloaded browser.
-if [ "$mode" = test ] && [ ! -x /usr/bin/chromium ]; then
-    apt_install chromium
-    [ -x /usr/bin/chromium ] || die "apt-get installed chromium, but /usr/bin/chromium is still missing"
+#    For the quality checkers: Java to run the Nu HTML Checker, Node.js and npm to install both checkers.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+has java || missing+=(default-jre-headless)
+has node || missing+=(nodejs)
+has npm || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+    apt_install "${missing[@]}"
+fi
+[ -x /usr/bin/chromium ] || die "apt-get installed chromium, but /usr/bin/chromium is still missing"
+if ! java_ok; then
+    # An older release's default Java (Ubuntu 22.04's is 11) is too old for vnu.jar.
+    say "the Nu HTML Checker needs Java $min_java or newer; 'java' is Java $(java_version)"
+    apt_install openjdk-17-jre-headless
+    java_ok || die "Java 17 is installed, but 'java' still runs Java $(java_version): choose it with 'sudo update-alternatives --config java'"
+fi
+
+# 5. The quality checkers, exactly as tests/tools/package-lock.json pins them, whenever it changed. No
+#    install scripts: vnu-jar's would download a Java runtime, and the machine's Java is used instead.
+tools_digest=$("$venv/bin/python" -c 'import hashlib; print(hashlib.sha256(open("tests/tools/package-lock.json", "rb").read()).hexdigest())')
+installed_tools_digest=""
+if [ -f "$tools_stamp" ]; then
+    read -r installed_tools_digest <"$tools_stamp" || true
+fi
+if [ "$installed_tools_digest" != "$tools_digest" ]; then
+    say "installing the quality checkers into $tools/node_modules with npm ci"
+    (cd "$tools" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error) \
+        || die "'npm ci' in $tools failed (see above); check that the npm registry can be reached, then run 'make $mode' again"
+    printf '%s\n' "$tools_digest" >"$tools_stamp"
 fi

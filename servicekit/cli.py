@@ -53,6 +53,22 @@ def _parser() -> argparse.ArgumentParser:
         "--out", metavar="FILE", help="output file (default: SLUG.json; '-' for standard output)"
     )
 
+    rep = sub.add_parser(
+        "export", help="write the findings report (one HTML file) and its data bundle (a zip)"
+    )
+    rep.add_argument("workshop")
+    rep.add_argument(
+        "--out", metavar="FILE.html", help="report file (default: WORKSHOP-findings.html)"
+    )
+    rep.add_argument(
+        "--branding",
+        metavar="FILE.yaml",
+        help="client branding (default: templates/report/branding.yaml)",
+    )
+    rep.add_argument(
+        "--no-data", action="store_true", help="write the report only, without FILE-data.zip"
+    )
+
     imp = sub.add_parser(
         "import-json", help="store a workshop from a JSON file written by export-json"
     )
@@ -206,6 +222,20 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from .export.branding import load_branding
+    from .export.report import export_files
+
+    branding = load_branding(args.branding)  # a bad branding file fails before any work
+    with _journal(args) as journal:
+        journal.require(args.workshop)
+        export = journal.export(args.workshop)
+    out = Path(args.out or f"{args.workshop}-findings.html")
+    for path in export_files(export, out, branding, data=not args.no_data):
+        print(f"Wrote {path} ({path.stat().st_size:,} bytes)")
+    return 0
+
+
 def _import(args: argparse.Namespace) -> int:
     with _journal(args) as journal:
         slug = journal.import_(read_workshop_file(args.file), source=args.file, slug=args.slug)
@@ -324,6 +354,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 _COMMANDS = {
     "new": _new,
+    "export": _report,
     "list": _list,
     "export-json": _export,
     "import-json": _import,

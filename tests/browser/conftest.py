@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
+import quality
 
 from servicekit import serve
 
@@ -119,3 +120,14 @@ def page(browser: Browser) -> Iterator[Page]:
     page.goto("about:blank")
     context.close()
     log.check()
+
+
+# --- quality checks ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def axe() -> Callable[..., list[dict[str, Any]]]:
+    """axe-core's check of a page, :func:`quality.axe_violations` (``axe(page)`` lists serious and critical
+    violations); the test is skipped when axe-core is not installed, and fails instead in CI."""
+    quality.require_axe()
+    return quality.axe_violations

@@ -75,3 +75,18 @@ def test_each_exercise_links_to_its_page(db: Path) -> None:
     assert f'href="five_whys.ipynb?tree={tid}"' in text
     assert f'href="survey_dashboard.ipynb?survey={sid}"' in text
     assert 'href="journey_map.ipynb?journey=order%3Acash"' in text
+
+
+def test_export_with_a_broken_branding_file_says_why(db: Path, tmp_path: Path) -> None:
+    create_workshop("brand", "Brand")
+    bad = tmp_path / "acme.yaml"
+    bad.write_text("colours:\n  primary: red\n", encoding="utf-8")
+    app = start_app("brand", branding=str(bad))
+    _find(app, widgets.Button, description="Export findings report")[0].click()
+    message = _find(app, widgets.HTML, "sk-messages")[0].value
+    assert "acme.yaml, line 2" in message and "is not a colour" in message
+    assert (
+        _find(app, widgets.Button, description="Download the data (zip)")[0].layout.display
+        == "none"
+    )
+    assert not _find(app, widgets.Button, description="Export findings report")[0].disabled

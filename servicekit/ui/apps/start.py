@@ -8,6 +8,7 @@ import ipywidgets as widgets
 
 from ...workshop import Workshop, open_workshop
 from ..views.common import MessageArea, esc, html_widget
+from ..views.export import ExportPanel
 
 __all__ = ["start_app"]
 
@@ -82,8 +83,11 @@ def _summary(ws: Workshop) -> str:
     )
 
 
-def start_app(workshop: str | None = None) -> widgets.Widget:
+def start_app(workshop: str | None = None, branding: str | None = None) -> widgets.Widget:
     """The start page for ``workshop`` (default: ``$SERVICEKIT_WORKSHOP`` or the most recent).
+
+    ``branding`` is the client's branding file for the findings report (default: the
+    bundled ``templates/report/branding.yaml``).
 
     Returns the widget (Voila and Jupyter display it as the cell's result).
     """
@@ -101,6 +105,7 @@ def start_app(workshop: str | None = None) -> widgets.Widget:
     )
     refresh.on_click(messages.guard(lambda _: ws.refresh()))
     ws.on_change(lambda w, ops: setattr(body, "value", _summary(w)))
-    box = widgets.VBox([body, refresh, messages.widget])
+    export = ExportPanel(ws, messages, branding)
+    box = widgets.VBox([body, refresh, export.widget, messages.widget])
     box.add_class("sk-start")
     return box
