@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -121,3 +122,26 @@ def test_the_facilitator_exports_from_the_start_page(page: Page, voila_server: V
     with page.expect_download(timeout=60_000) as caught:
         page.get_by_role("button", name="Download the data (zip)").click()
     assert caught.value.suggested_filename.endswith("-findings-data.zip")
+
+
+def test_the_report_prints_with_a_page_per_section(
+    sample_report: tuple[Path, WorkshopState], new_guarded_context: NewContext
+) -> None:
+    page, log, _ = _open(new_guarded_context, sample_report[0])
+    sections = page.locator("main > section").count()
+    assert sections == 5
+    pdf = page.pdf(format="A4", print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
+    assert pages >= sections + 1, "the cover, then each section on pages of its own"
+    page.emulate_media(media="print")
+    breaks = page.eval_on_selector_all(
+        "main > section", "els => els.map(e => getComputedStyle(e).breakBefore)"
+    )
+    assert breaks == ["page"] * sections
+    # In print, charts shrink to the page width instead of scrolling.
+    widths = page.eval_on_selector_all(
+        ".chart svg", "els => els.map(e => e.getBoundingClientRect().width)"
+    )
+    body = page.eval_on_selector("main", "e => e.getBoundingClientRect().width")
+    assert widths and max(widths) <= body + 1
+    assert log.outside == []
