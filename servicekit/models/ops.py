@@ -463,5 +463,7 @@ def _list(name: str, value: Any) -> list[Any]:
     return list(value)
 
 
+from . import room_ops  # noqa: E402, F401  (registers the room.* and vote.* operations)
+
 #: Every operation kind, sorted.
 KINDS: tuple[str, ...] = tuple(sorted(_SPECS))

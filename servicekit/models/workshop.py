@@ -19,6 +19,7 @@ from ._base import (
 )
 from .five_whys import FiveWhys, check_date
 from .journey import JourneyMap
+from .room import Room
 from .survey import Survey
 
 __all__ = ["EXERCISES", "PHASES", "Participant", "WorkshopState", "check_slug"]
@@ -77,6 +78,7 @@ class WorkshopState(Model):
     trees: dict[str, FiveWhys] = field(default_factory=dict)
     surveys: dict[str, Survey] = field(default_factory=dict)
     journeys: dict[str, JourneyMap] = field(default_factory=dict)
+    room: Room = field(default_factory=Room)
 
     def __post_init__(self) -> None:
         check_slug(self.slug)
@@ -150,6 +152,17 @@ class WorkshopState(Model):
         self.participant(participant_id)
         kept = {k: v for k, v in self.participants.items() if k != participant_id}
         return evolve(self, participants=kept)
+
+    def with_room(self, room: Room) -> WorkshopState:
+        """The workshop with the room's controls, timer, done signals or votes replaced."""
+        return evolve(self, room=room)
+
+    def target(self, target: str) -> Any:
+        """What a room target (``"survey:pps"``, ``"vote:v-1"``) names; NotFound if it is gone."""
+        kind, _, item = target.partition(":")
+        if kind == "vote":
+            return self.room.vote(item)
+        return self.exercise(kind, item)
 
     def with_details(self, **changes: Any) -> WorkshopState:
         """The workshop with title, client, date, join code or phase changed."""

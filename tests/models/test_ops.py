@@ -53,6 +53,20 @@ def _base() -> WorkshopState:
                     "handover": {"from_step": "s1", "to_step": "s2", "owner": "Ops"},
                 },
             ),
+            ("participant.join", {"participant": {"id": "p1", "name": "Ben"}}),
+            (
+                "vote.add",
+                {
+                    "vote": {
+                        "id": "v",
+                        "title": "Which cause first?",
+                        "options": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}],
+                    }
+                },
+            ),
+            ("vote.dot", {"vote": "v", "participant": "p1", "option": "a", "change": 1}),
+            ("room.done", {"target": "survey:s", "participant": "p1", "done": True}),
+            ("room.show", {"target": "survey:s"}),
         ]
     )
 
@@ -109,6 +123,20 @@ UNDOABLE = [
         "journey.set_layer",
         {"journey": "j", "layer": "intended", "value": {"steps": [{"id": "i", "name": "I"}]}},
     ),
+    ("room.control", {"target": "survey:s", "state": "closed", "revealed": True}),
+    ("room.show", {"target": "vote:v"}),
+    ("room.show", {"target": ""}),
+    (
+        "room.timer",
+        {"timer": {"label": "Map it", "seconds": 300, "started": "2026-03-04T10:00:00+00:00"}},
+    ),
+    ("room.done", {"target": "survey:s", "participant": "p1", "done": False}),
+    ("room.done", {"target": "journey:j", "participant": "p1", "done": True}),
+    ("vote.add", {"vote": {"id": "v2", "title": "T", "options": [{"id": "x", "label": "X"}]}}),
+    ("vote.remove", {"id": "v"}),
+    ("vote.dot", {"vote": "v", "participant": "p1", "option": "b", "change": 1}),
+    ("vote.dot", {"vote": "v", "participant": "p1", "option": "a", "change": -1}),
+    ("vote.set", {"vote": "v", "is_open": False, "shown": True}),
 ]
 
 
