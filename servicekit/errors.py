@@ -7,6 +7,7 @@ Catch :class:`ServiceKitError` to handle them all.
 from __future__ import annotations
 
 __all__ = [
+    "AccessDenied",
     "Conflict",
     "FormatVersionError",
     "InvalidInput",
@@ -41,3 +42,7 @@ class FormatVersionError(ServiceKitError):
 
 class StorageError(ServiceKitError):
     """The database file cannot be used (not SQLite, unreadable, newer schema)."""
+
+
+class AccessDenied(ServiceKitError, PermissionError):
+    """The page or the person may not do this: a wrong join code, key or sign-in."""

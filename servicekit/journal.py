@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import secrets
 import sqlite3
 import threading
 import time
@@ -40,7 +41,7 @@ __all__ = [
 ]
 
 #: Version of the database schema; older files are migrated on open.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: A snapshot of the state is stored after this many operations, so rebuilds stay fast.
 SNAPSHOT_EVERY = 500
 #: Largest payload of one operation, in bytes of JSON.
@@ -71,6 +72,15 @@ _MIGRATIONS: dict[int, Sequence[str]] = {
                format_version INTEGER NOT NULL,
                state TEXT NOT NULL,
                PRIMARY KEY (workshop, seq))""",
+    ),
+    # Secrets (the facilitator's key, the key that signs participants' sign-ins) live apart from
+    # the operations, so an export never carries them.
+    2: (
+        """CREATE TABLE secrets (
+               workshop TEXT NOT NULL REFERENCES workshops(slug),
+               name TEXT NOT NULL,
+               value TEXT NOT NULL,
+               PRIMARY KEY (workshop, name))""",
     ),
 }
 
@@ -394,6 +404,33 @@ class Journal:
         return int(row[0] or 0)
 
     # -- whole-workshop files ---------------------------------------------------------------------
+    def secret(self, slug: str, name: str) -> str:
+        """The workshop's secret called ``name``, made at random on first use and kept.
+
+        Secrets never leave the database: :meth:`export` does not include them.
+        """
+        self.require(slug)
+        with self._lock:
+            row = self._db.execute(
+                "SELECT value FROM secrets WHERE workshop = ? AND name = ?", (slug, name)
+            ).fetchone()
+            if row is not None:
+                return str(row[0])
+
+            def make() -> str:
+                with self._write() as db:
+                    db.execute(
+                        "INSERT OR IGNORE INTO secrets (workshop, name, value) VALUES (?, ?, ?)",
+                        (slug, name, secrets.token_urlsafe(18)),
+                    )
+                    found = db.execute(
+                        "SELECT value FROM secrets WHERE workshop = ? AND name = ?", (slug, name)
+                    ).fetchone()
+                return str(found[0])
+
+            value: str = self._retry(make)
+            return value
+
     def export(self, slug: str) -> dict[str, Any]:
         """One workshop as plain data: its state and its full operation history."""
         state, _ = self.rebuild(slug)

@@ -20,6 +20,7 @@ from .journal import SNAPSHOT_EVERY, Journal, Operation
 from .models import FiveWhys, JourneyMap, Survey, WorkshopState, apply, new_id
 from .models.journey import Handover, handover_key
 from .models.workshop import check_slug
+from .room import RoomIntents
 
 if TYPE_CHECKING:
     from .journey_templates import JourneyTemplate
@@ -83,8 +84,12 @@ def create_workshop(
     return Workshop(journal, slug, actor=actor, owns_journal=not isinstance(db, Journal))
 
 
-class Workshop:
-    """A live workshop: read :attr:`state`, change it through the intent methods."""
+class Workshop(RoomIntents):
+    """A live workshop: read :attr:`state`, change it through the intent methods.
+
+    Access (the facilitator's key, joining with the code) and the room's controls come
+    from :class:`servicekit.room.RoomIntents`.
+    """
 
     def __init__(
         self, journal: Journal, slug: str, *, actor: str = "facilitator", owns_journal: bool = False

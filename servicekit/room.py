@@ -1,0 +1,207 @@
+"""Running the room: who may do what, and the facilitator's controls, as intents on a workshop.
+
+:class:`RoomIntents` is part of :class:`servicekit.Workshop`. It adds
+
+- **access**: the facilitator's key (every facilitator page asks for it), joining with the
+  room's code, and a signed sign-in token per participant so a reloaded page, or a phone
+  that lost the wifi, rejoins as the same person and nobody else can;
+- **controls**: open, close, hide and reveal an exercise; what the room is looking at now;
+  a countdown timer; "I'm done" signals; dot votes.
+
+Keys and tokens come from secrets kept in the database apart from the operations
+(:meth:`servicekit.journal.Journal.secret`), so an exported workshop never carries them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from .errors import AccessDenied, InvalidInput
+from .models import new_id
+from .models.room import Timer, Vote, VoteOption, check_target
+
+if TYPE_CHECKING:
+    from .journal import Journal, Operation
+    from .models import WorkshopState
+    from .models.workshop import Participant
+
+__all__ = ["RoomIntents"]
+
+
+class RoomIntents:
+    """Access and room controls; mixed into :class:`servicekit.Workshop`."""
+
+    if TYPE_CHECKING:
+        journal: Journal
+        slug: str
+        state: WorkshopState
+
+        def _commit(self, kind: str, payload: dict[str, Any]) -> Operation | None: ...
+
+        def refresh(self) -> bool: ...
+
+        def join(
+            self,
+            name: str = "",
+            department: str = "",
+            role: str = "",
+            *,
+            participant_id: str | None = None,
+        ) -> str: ...
+
+    # -- access -------------------------------------------------------------------------------------
+    def facilitator_key(self) -> str:
+        """The key facilitator pages ask for (``?key=...``); made on first use, kept in the database."""
+        return self.journal.secret(self.slug, "facilitator")
+
+    def check_facilitator(self, key: str | None) -> None:
+        """Refuse unless ``key`` is the facilitator's key."""
+        if not key or not hmac.compare_digest(str(key), self.facilitator_key()):
+            raise AccessDenied(
+                "This page is for the facilitator. Open it from the address 'servicekit serve' "
+                "printed (it ends in ?key=...), on the facilitator's laptop."
+            )
+
+    def participant_token(self, participant_id: str) -> str:
+        """The sign-in token of a participant: proof, kept by their browser, that they are them."""
+        secret = self.journal.secret(self.slug, "participants").encode()
+        return hmac.new(secret, participant_id.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def join_with_code(
+        self, code: str, name: str = "", department: str = "", role: str = ""
+    ) -> tuple[str, str]:
+        """Join the room with its code; return ``(participant id, sign-in token)``.
+
+        The code is compared without regard to case or spaces, as people type it on a phone.
+        """
+        typed = "".join(str(code).split()).upper()
+        if not typed:
+            raise InvalidInput("Type the join code shown on the screen.")
+        if not hmac.compare_digest(typed, self.state.join_code):
+            raise AccessDenied(
+                f"{typed!r} is not the code of this workshop. Check the code on the screen "
+                "(capital letters and digits) and try again."
+            )
+        pid = self.join(name.strip(), department.strip(), role.strip())
+        return pid, self.participant_token(pid)
+
+    def rejoin(self, participant_id: str, token: str) -> Participant:
+        """The participant a saved sign-in names, if the token is theirs (a reload, a new tab)."""
+        if participant_id and participant_id not in self.state.participants:
+            self.refresh()  # joined a moment ago on another page
+        if not participant_id or participant_id not in self.state.participants:
+            raise AccessDenied("Your saved sign-in is not for this workshop. Join with the code.")
+        if not hmac.compare_digest(str(token), self.participant_token(participant_id)):
+            raise AccessDenied("Your saved sign-in is not valid. Join again with the code.")
+        return self.state.participants[participant_id]
+
+    # -- controls ------------------------------------------------------------------------------------
+    def set_control(
+        self, target: str, *, state: str | None = None, revealed: bool | None = None
+    ) -> None:
+        """Open, close or hide an exercise (``state``), or reveal its contributions to the room."""
+        payload: dict[str, Any] = {"target": target}
+        if state is not None:
+            payload["state"] = state
+        if revealed is not None:
+            payload["revealed"] = revealed
+        self._commit("room.control", payload)
+
+    def show(self, target: str) -> None:
+        """Point every participant page at an exercise or a vote (``""``: nothing in particular)."""
+        self._commit("room.show", {"target": target})
+
+    def start_timer(self, minutes: float, label: str = "") -> None:
+        """Start a visible countdown (replacing any running one)."""
+        seconds = round(float(minutes) * 60)
+        timer = Timer(label, seconds, _now())
+        self._commit("room.timer", {"timer": timer.to_dict()})
+
+    def pause_timer(self) -> None:
+        """Hold the countdown where it is."""
+        timer = self._timer()
+        if timer.paused_left is None:
+            left = round(timer.left(dt.datetime.now(dt.UTC)))
+            paused = Timer(timer.label, timer.seconds, timer.started, left)
+            self._commit("room.timer", {"timer": paused.to_dict()})
+
+    def resume_timer(self) -> None:
+        """Carry on counting down from where the timer was paused."""
+        timer = self._timer()
+        if timer.paused_left is not None:
+            started = dt.datetime.now(dt.UTC) - dt.timedelta(
+                seconds=timer.seconds - timer.paused_left
+            )
+            running = Timer(timer.label, timer.seconds, started.isoformat())
+            self._commit("room.timer", {"timer": running.to_dict()})
+
+    def stop_timer(self) -> None:
+        """Take the countdown off every screen."""
+        if self.state.room.timer is not None:
+            self._commit("room.timer", {"timer": None})
+
+    def _timer(self) -> Timer:
+        if self.state.room.timer is None:
+            raise InvalidInput("No timer is running. Start one first.")
+        return self.state.room.timer
+
+    def mark_done(self, target: str, participant_id: str, done: bool = True) -> None:
+        """Say that a participant is done (or not any more) with what the room is on."""
+        payload = {"target": check_target("target", target), "participant": participant_id}
+        self._commit("room.done", {**payload, "done": done})
+
+    # -- dot votes -------------------------------------------------------------------------------------
+    def add_vote(
+        self,
+        title: str,
+        options: Sequence[VoteOption | dict[str, Any]],
+        *,
+        kind: str = "other",
+        exercise: str = "",
+        dots: int = 3,
+        max_per_option: int | None = None,
+        show: bool = False,
+        vote_id: str | None = None,
+    ) -> str:
+        """Start a dot vote on ``options``; totals stay hidden until :meth:`set_vote` shows them."""
+        vote = Vote(
+            id=vote_id or new_id("v-"),
+            title=title,
+            kind=kind,
+            exercise=exercise,
+            options=tuple(o if isinstance(o, VoteOption) else VoteOption(**o) for o in options),
+            dots=dots,
+            max_per_option=dots if max_per_option is None else max_per_option,
+        )
+        if not vote.options:
+            raise InvalidInput("A vote needs at least one option to put dots on.")
+        self._commit("vote.add", {"vote": vote.to_dict(), "show": show})
+        return vote.id
+
+    def dot(self, vote_id: str, participant_id: str, option: str, change: int = 1) -> None:
+        """Place one of a participant's dots on an option (``change=-1`` takes one back)."""
+        payload = {"vote": vote_id, "participant": participant_id, "option": option}
+        self._commit("vote.dot", {**payload, "change": change})
+
+    def set_vote(
+        self, vote_id: str, *, is_open: bool | None = None, shown: bool | None = None
+    ) -> None:
+        """Close or reopen a vote, and show or hide its totals."""
+        payload: dict[str, Any] = {"vote": vote_id}
+        if is_open is not None:
+            payload["is_open"] = is_open
+        if shown is not None:
+            payload["shown"] = shown
+        self._commit("vote.set", payload)
+
+    def remove_vote(self, vote_id: str) -> None:
+        """Remove a vote and its dots (undo brings them back)."""
+        self._commit("vote.remove", {"id": vote_id})
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
