@@ -13,6 +13,7 @@ from typing import Any
 __all__ = [
     "five_whys_app",
     "journey_map_app",
+    "participant_app",
     "start_app",
     "survey_dashboard_app",
     "survey_participant_app",
@@ -21,6 +22,7 @@ __all__ = [
 _APPS = {
     "five_whys_app": ".apps.five_whys",
     "journey_map_app": ".apps.journey_map",
+    "participant_app": ".apps.participant",
     "start_app": ".apps.start",
     "survey_dashboard_app": ".apps.survey_dashboard",
     "survey_participant_app": ".apps.survey_participant",

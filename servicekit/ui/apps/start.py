@@ -7,8 +7,10 @@ from urllib.parse import urlencode
 import ipywidgets as widgets
 
 from ...workshop import Workshop, open_workshop
+from ..live import follow
 from ..views.common import MessageArea, esc, html_widget
 from ..views.export import ExportPanel
+from ..views.room import RoomPanel
 
 __all__ = ["start_app"]
 
@@ -106,6 +108,8 @@ def start_app(workshop: str | None = None, branding: str | None = None) -> widge
     refresh.on_click(messages.guard(lambda _: ws.refresh()))
     ws.on_change(lambda w, ops: setattr(body, "value", _summary(w)))
     export = ExportPanel(ws, messages, branding)
-    box = widgets.VBox([body, refresh, export.widget, messages.widget])
+    room = RoomPanel(ws, messages)
+    box = widgets.VBox([body, refresh, messages.widget, room.widget, export.widget])
+    follow(ws, on_error=lambda exc: messages.show(str(exc)))  # done counts and votes, live
     box.add_class("sk-start")
     return box

@@ -1,0 +1,126 @@
+"""The participant page and the facilitator's room panel, headless, on one real database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import ipywidgets as widgets
+from helpers import find, type_into
+
+from servicekit import Workshop, open_workshop
+from servicekit.journal import Journal
+from servicekit.ui.apps.participant import ParticipantApp
+from servicekit.ui.views.common import MessageArea
+from servicekit.ui.views.room import RoomPanel
+
+
+def _phone(ws: Workshop, db_path: Path) -> ParticipantApp:
+    return ParticipantApp(open_workshop(ws.slug, db=Journal(db_path), actor="participant-page"))
+
+
+def _join(app: ParticipantApp, code: str, name: str = "Ana") -> None:
+    type_into(app.code, code)
+    type_into(app.name, name)
+    find(app.widget, widgets.Button, description="Join")[0].click()
+
+
+def _room(ws: Workshop) -> RoomPanel:
+    return RoomPanel(ws, MessageArea())
+
+
+def test_a_wrong_code_says_so_and_the_right_one_signs_in(ws: Workshop, db_path: Path) -> None:
+    phone = _phone(ws, db_path)
+    _join(phone, "NOPE99")
+    assert "is not the code of this workshop" in phone.messages.widget.value
+    assert phone.participant is None and phone.main.layout.display == "none"
+    _join(phone, ws.state.join_code.lower())
+    assert phone.participant is not None
+    assert phone.join_box.layout.display == "none" and phone.main.layout.display is None
+    saved = json.loads(phone.sign_in.save)
+    assert saved["participant"] == phone.participant and len(saved["token"]) == 32
+    assert "Waiting for the facilitator" in phone.body.children[0].value
+
+
+def test_a_reload_rejoins_with_the_saved_sign_in(ws: Workshop, db_path: Path) -> None:
+    phone = _phone(ws, db_path)
+    _join(phone, ws.state.join_code)
+    saved = phone.sign_in.save
+    reloaded = _phone(ws, db_path)
+    reloaded.sign_in.stored = saved  # what the browser sends from its storage
+    assert reloaded.participant == phone.participant
+    forged = json.dumps({"participant": phone.participant, "token": "0" * 32})
+    stranger = _phone(ws, db_path)
+    stranger.sign_in.stored = forged
+    assert stranger.participant is None and stranger.sign_in.save == "", "a bad sign-in is dropped"
+
+
+def test_the_room_follows_the_facilitator_and_votes(ws: Workshop, db_path: Path) -> None:
+    tid = ws.add_tree("Quotes wait 3 days for sign-off")
+    cause = ws.add_why(tid, None, "Nobody may sign but the manager", confidence="fact")
+    ws.mark_root_cause(tid, cause)
+    ws.add_why(tid, None, "Managers are on the road")
+    panel = _room(ws)
+    phone = _phone(ws, db_path)
+    _join(phone, ws.state.join_code)
+
+    # The facilitator shows the tree: the phone can add an answer; others' answers stay hidden.
+    find(panel.widget, widgets.Button, description="Show now")[0].click()
+    phone.ws.refresh()
+    assert "Why? Quotes wait 3 days" in phone.body.children[0].value
+    assert not find(phone.body, widgets.HTML, "sk-answers") and "Managers" not in str(
+        [c.value for c in find(phone.body, widgets.HTML)]
+    )
+    why = find(phone.body, widgets.Text, "sk-why")[0]
+    type_into(why, "Signing limits were never set")
+    ws.refresh()
+    assert "Signing limits were never set" in [n.answer for n in ws.tree(tid).visible_nodes()]
+
+    # I'm done is counted on the facilitator's panel.
+    phone.done.value = True
+    ws.refresh()
+    assert "1 done" in str([c.value for c in find(panel.widget, widgets.HTML)])
+
+    # A dot vote on the root causes: dots move, totals stay hidden until shown.
+    panel.vote_from.value = f"five_whys:{tid}|root_causes"
+    panel.vote_dots.value = 2
+    find(panel.widget, widgets.Button, description="Start dot vote")[0].click()
+    phone.ws.refresh()
+    assert "You have <b>2</b> of 2 dots left" in phone.body.children[0].value
+    plus = find(phone.body, widgets.Button, description="+")
+    assert len(plus) == 1, "one option: the one root cause"
+    plus[0].click()
+    plus = find(phone.body, widgets.Button, description="+")[0]
+    plus.click()
+    assert find(phone.body, widgets.Button, description="+")[0].disabled, "no dots left"
+    ws.refresh()
+    assert "Totals hidden" in str([c.value for c in find(panel.widget, widgets.HTML)])
+    find(panel.widget, widgets.Button, description="Show totals")[0].click()
+    assert "2 · Nobody may sign but the manager" in str(
+        [c.value for c in find(panel.widget, widgets.HTML)]
+    )
+    phone.ws.refresh()
+    assert "2 in all" in str([c.value for c in find(phone.body, widgets.HTML)])
+
+
+def test_the_timer_and_controls_from_the_panel(ws: Workshop, db_path: Path) -> None:
+    ws.add_tree("Orders ship late")
+    panel = _room(ws)
+    panel.minutes.value = 2
+    type_into(panel.timer_label, "Silent writing")
+    find(panel.widget, widgets.Button, description="Start timer")[0].click()
+    assert panel.countdown.active and panel.countdown.running
+    assert 115 <= panel.countdown.left <= 120 and panel.countdown.label == "Silent writing"
+    find(panel.widget, widgets.Button, description="Pause timer")[0].click()
+    assert not panel.countdown.running
+    phone = _phone(ws, db_path)
+    _join(phone, ws.state.join_code)
+    assert phone.countdown.active and not phone.countdown.running
+    find(panel.widget, widgets.Button, description="Stop timer")[0].click()
+    assert not panel.countdown.active
+    panel.phase.value = "vote"
+    assert ws.state.phase == "vote"
+    state = find(panel.exercises, widgets.Dropdown)[0]
+    state.value = "hidden"
+    target = next(iter(ws.state.room.controls))
+    assert ws.state.room.control(target).state == "hidden"
