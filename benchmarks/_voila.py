@@ -186,8 +186,15 @@ class VoilaRun:
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     def page_url(self, notebook: str) -> str:
-        """The address a participant's link gives for a notebook."""
-        return f"{self.url}voila/render/{notebook}"
+        """The address of a notebook's page, with the facilitator's key on a facilitator page."""
+        url = f"{self.url}voila/render/{notebook}"
+        if notebook.split("?")[0] in ("participant.ipynb", "survey.ipynb"):
+            return url
+        from servicekit.journal import Journal
+
+        with Journal(self.db) as journal:
+            key = journal.secret(self.slug, "facilitator")
+        return url + ("&" if "?" in notebook else "?") + f"key={key}"
 
     def kernel_pids(self) -> set[int]:
         """Process ids of the kernels Voila runs now (its children running ``ipykernel_launcher``)."""

@@ -345,11 +345,12 @@ def _serve(args: argparse.Namespace) -> int:
             slug = rows[0]["slug"]
         journal.require(slug)
         db_path = journal.path.resolve()
+        key = journal.secret(slug, "facilitator")
     # The kernels Voila starts read these to find the workshop.
     os.environ["SERVICEKIT_DB"] = str(db_path)
     os.environ["SERVICEKIT_WORKSHOP"] = slug
     print(f"Workshop {slug!r} from {db_path}")
-    return run_voila(port=args.port, host=args.host, open_browser=args.open)
+    return run_voila(port=args.port, host=args.host, open_browser=args.open, key=key)
 
 
 _COMMANDS = {

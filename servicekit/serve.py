@@ -227,16 +227,17 @@ def run_voila(
     open_browser: bool = False,
     extra: Sequence[str] = (),
     ready_timeout: float = 120.0,
+    key: str = "",
 ) -> int:
     """Serve in the foreground until Ctrl-C or until Voila exits; return an exit code for the CLI.
 
-    Prints one line with the address once the server answers, e.g.
-    ``servicekit is serving the workshop at http://127.0.0.1:8866/``. Voila's own log goes to stderr.
+    Prints the address once the server answers, e.g.
+    ``servicekit is serving the workshop at http://127.0.0.1:8866/``, then the facilitator's
+    start page (with ``key``, the facilitator's key) and the participants' page. Voila's own
+    log goes to stderr.
     """
     url = f"http://{_url_host(host)}:{port}/"
-    proc = start_voila(
-        port=port, host=host, notebook_dir=notebook_dir, open_browser=open_browser, extra=extra
-    )
+    proc = start_voila(port=port, host=host, notebook_dir=notebook_dir, extra=extra)
     try:
         try:
             wait_until_ready(url, timeout=ready_timeout, proc=proc)
@@ -244,7 +245,14 @@ def run_voila(
             print(f"servicekit could not start Voila: {error}", file=sys.stderr)
             return proc.poll() or 1
         print(f"servicekit is serving the workshop at {url}", flush=True)
-        print(f"Start page: {url}voila/render/start.ipynb", flush=True)
+        query = f"?key={key}" if key else ""
+        start_page = f"{url}voila/render/start.ipynb{query}"
+        print(f"Facilitator's start page: {start_page}", flush=True)
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(start_page)
+        print(f"Participants' page: {url}voila/render/participant.ipynb", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
         return proc.wait()
     except KeyboardInterrupt:

@@ -24,7 +24,9 @@ def test_notebook_runs_with_nbval(notebook: Path, tmp_path: Path) -> None:
     db = tmp_path / "nb.db"
     with Journal(db) as journal:
         journal.import_(read_workshop_file(SAMPLE_FILE), slug=SAMPLE_SLUG)
+        key = journal.secret(SAMPLE_SLUG, "facilitator")
     env = {**os.environ, "SERVICEKIT_DB": str(db), "SERVICEKIT_WORKSHOP": SAMPLE_SLUG}
+    env["QUERY_STRING"] = f"key={key}"  # as the address 'servicekit serve' prints gives it
     result = subprocess.run(
         [
             sys.executable,

@@ -8,9 +8,13 @@ served that way falls back to the notebook's own parameters.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
-__all__ = ["page_param"]
+if TYPE_CHECKING:
+    from ..workshop import Workshop
+
+__all__ = ["facilitator_workshop", "page_param"]
 
 
 def page_param(name: str, default: str | None = None) -> str | None:
@@ -23,3 +27,20 @@ def page_param(name: str, default: str | None = None) -> str | None:
     """
     values = parse_qs(os.environ.get("QUERY_STRING", "")).get(name)
     return values[-1] if values else default
+
+
+def facilitator_workshop(workshop: str | None, key: str | None) -> Workshop:
+    """Open ``workshop`` for a facilitator page, refusing it without the facilitator's key.
+
+    ``key`` defaults to ``?key=...`` in the page address: the address ``servicekit serve``
+    prints, and the links between facilitator pages, carry it.
+    """
+    from ..workshop import open_workshop
+
+    ws = open_workshop(workshop)
+    try:
+        ws.check_facilitator(key if key is not None else page_param("key"))
+    except Exception:
+        ws.close()
+        raise
+    return ws

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import quality
 
-from servicekit import serve
+from servicekit import open_workshop, serve
 
 from .harness import (
     CHROMIUM,
@@ -60,7 +60,8 @@ def voila_server(
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    server = VoilaServer(url=f"http://127.0.0.1:{port}/", proc=proc, log_path=log_path)
+    key = open_workshop(db=env["SERVICEKIT_DB"]).facilitator_key()  # the most recent workshop's
+    server = VoilaServer(url=f"http://127.0.0.1:{port}/", proc=proc, log_path=log_path, key=key)
     try:
         serve.wait_until_ready(server.url, timeout=120, proc=proc)
     except serve.VoilaNotReady as error:

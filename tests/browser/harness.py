@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
@@ -42,6 +42,8 @@ NETWORK_SCHEMES = frozenset({"http", "https", "ws", "wss"})
 
 # Short culling times so the kernel-leak test finishes in seconds (servicekit serve: 60 s and 10 s),
 # but long enough that a page still connecting on a loaded 2-core machine is not culled as idle.
+#: Pages a participant opens; every other page is the facilitator's and asks for the key.
+PARTICIPANT_PAGES = frozenset({"participant.ipynb", "survey.ipynb"})
 CULL_IDLE_SECONDS = 20
 CULL_INTERVAL_SECONDS = 2
 PAGE_TIMEOUT_MS = 90_000
@@ -120,10 +122,14 @@ class VoilaServer:
     url: str
     proc: subprocess.Popen[bytes]
     log_path: Path
+    key: str = ""
 
     def page_url(self, notebook: str) -> str:
-        """The address of a notebook's page, as a participant's link would give it."""
-        return f"{self.url}voila/render/{notebook}"
+        """The address of a notebook's page, with the facilitator's key on a facilitator page."""
+        url = f"{self.url}voila/render/{notebook}"
+        if self.key and notebook.split("?")[0] not in PARTICIPANT_PAGES:
+            url += ("&" if "?" in notebook else "?") + urlencode({"key": self.key})
+        return url
 
     def kernel_exists(self, kernel_id: str) -> bool:
         """Ask Voila about one kernel; Voila 0.5 serves ``/api/kernels/<id>`` but no list of kernels."""

@@ -129,10 +129,15 @@ def test_answers_from_other_pages_appear_on_refresh(app: FiveWhysApp, db_path: P
 
 def test_page_entry_point(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SERVICEKIT_DB", str(db_path))
-    create_workshop("w", "W").add_tree("P", tree_id="t")
-    page = five_whys_app("w", "t", live=False)
+    ws = create_workshop("w", "W")
+    ws.add_tree("P", tree_id="t")
+    page = five_whys_app("w", "t", key=ws.facilitator_key(), live=False)
     assert "sk-five-whys" in page._dom_classes
     assert "No workshop" in five_whys_app("missing", live=False).children[0].value
+    refused = five_whys_app("w", "t", key="guess", live=False)
+    assert "This page is for the facilitator" in refused.children[0].value
+    monkeypatch.setenv("QUERY_STRING", f"tree=t&key={ws.facilitator_key()}")
+    assert "sk-five-whys" in five_whys_app("w", live=False)._dom_classes, "the key from the address"
 
 
 def test_redraws_leave_no_widgets_behind(app: FiveWhysApp) -> None:

@@ -36,9 +36,13 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+def _key(slug: str) -> str:
+    return open_workshop(slug).facilitator_key()
+
+
 def test_start_page_shows_the_workshop_and_picks_up_changes(db: Path) -> None:
     create_workshop("acme", "Acme onboarding", client="Acme", join_code="JOIN42")
-    app = start_app("acme")
+    app = start_app("acme", key=_key("acme"))
     assert "sk-start" in app._dom_classes
     text = _find(app, widgets.HTML, "sk-summary")[0].value
     assert '<h1 class="sk-title">Acme onboarding</h1>' in text and "JOIN42" in text
@@ -62,7 +66,7 @@ def test_start_page_counts_private_maps(db: Path) -> None:
     jid = ws.add_journey("Making toast")
     for name in ("Ana", "Ben"):
         ws.add_step(jid, f"private:{ws.join(name)}", "Bread in")
-    text = _find(start_app("toast"), widgets.HTML, "sk-summary")[0].value
+    text = _find(start_app("toast", key=_key("toast")), widgets.HTML, "sk-summary")[0].value
     assert "0 intended steps, 0 actual steps, 2 private maps" in text
 
 
@@ -71,17 +75,18 @@ def test_each_exercise_links_to_its_page(db: Path) -> None:
     tid = ws.add_tree("Orders ship late")
     sid = ws.add_survey("Check", [], [{"id": "q", "text": "Open?", "kind": "open"}])
     ws.add_journey("Order to cash", journey_id="order:cash")
-    text = _find(start_app("links"), widgets.HTML, "sk-summary")[0].value
-    assert f'href="five_whys.ipynb?tree={tid}"' in text
-    assert f'href="survey_dashboard.ipynb?survey={sid}"' in text
-    assert 'href="journey_map.ipynb?journey=order%3Acash"' in text
+    key = _key("links")
+    text = _find(start_app("links", key=key), widgets.HTML, "sk-summary")[0].value
+    assert f'href="five_whys.ipynb?tree={tid}&amp;key={key}"' in text
+    assert f'href="survey_dashboard.ipynb?survey={sid}&amp;key={key}"' in text
+    assert f'href="journey_map.ipynb?journey=order%3Acash&amp;key={key}"' in text
 
 
 def test_export_with_a_broken_branding_file_says_why(db: Path, tmp_path: Path) -> None:
     create_workshop("brand", "Brand")
     bad = tmp_path / "acme.yaml"
     bad.write_text("colours:\n  primary: red\n", encoding="utf-8")
-    app = start_app("brand", branding=str(bad))
+    app = start_app("brand", branding=str(bad), key=_key("brand"))
     _find(app, widgets.Button, description="Export findings report")[0].click()
     message = _find(app, widgets.HTML, "sk-messages")[0].value
     assert "acme.yaml, line 2" in message and "is not a colour" in message
@@ -90,3 +95,12 @@ def test_export_with_a_broken_branding_file_says_why(db: Path, tmp_path: Path) -
         == "none"
     )
     assert not _find(app, widgets.Button, description="Export findings report")[0].disabled
+
+
+def test_the_start_page_needs_the_facilitators_key(db: Path) -> None:
+    create_workshop("locked", "Locked")
+    for key in (None, "", "a-guess"):
+        page = start_app("locked", key=key)
+        message = _find(page, widgets.HTML, "sk-messages")[0].value
+        assert "This page is for the facilitator" in message
+        assert not _find(page, widgets.Button), "no control is built without the key"

@@ -18,9 +18,9 @@ from ...charts.five_whys import PROBLEM_ID, tree_spec
 from ...charts.render import output_item
 from ...errors import NotFound
 from ...models import new_id
-from ...workshop import Workshop, open_workshop
+from ...workshop import Workshop
 from ..live import follow
-from ..params import page_param
+from ..params import facilitator_workshop, page_param
 from ..views.bridge import ChartClicks
 from ..views.common import MessageArea, Quiet, esc, short
 from ..views.five_whys import (
@@ -224,15 +224,20 @@ class FiveWhysApp:
 
 
 def five_whys_app(
-    workshop: str | None = None, tree: str | None = None, *, live: bool = True
+    workshop: str | None = None,
+    tree: str | None = None,
+    *,
+    key: str | None = None,
+    live: bool = True,
 ) -> widgets.Widget:
     """The Five Whys page for ``workshop`` (default: ``$SERVICEKIT_WORKSHOP`` or the most recent).
 
-    ``tree`` picks the tree shown first. With ``live``, changes made on other
-    pages appear within about a second.
+    ``tree`` picks the tree shown first. ``key`` is the facilitator's key (default:
+    ``?key=`` in the page address). With ``live``, changes made on other pages appear
+    within about a second.
     """
     try:
-        ws = open_workshop(workshop)
+        ws = facilitator_workshop(workshop, key)
     except Exception as exc:  # no workshop, or an unusable database: say so on the page
         messages = MessageArea()
         messages.show(str(exc))

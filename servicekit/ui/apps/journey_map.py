@@ -21,9 +21,9 @@ from ...charts.journey import comparison_spec, friction_spec, network_spec, swim
 from ...charts.render import output_item
 from ...errors import InvalidInput, NotFound
 from ...models import JourneyMap, new_id
-from ...workshop import Workshop, open_workshop
+from ...workshop import Workshop
 from ..live import follow
-from ..params import page_param
+from ..params import facilitator_workshop, page_param
 from ..views.bridge import ChartClicks
 from ..views.common import MessageArea, Quiet, short
 from ..views.journey import (
@@ -365,15 +365,17 @@ def journey_map_app(
     journey: str | None = None,
     layer: str | None = None,
     *,
+    key: str | None = None,
     live: bool = True,
 ) -> widgets.Widget:
     """The journey-map page for ``workshop`` (default: ``$SERVICEKIT_WORKSHOP`` or the most recent).
 
     ``journey`` picks the journey shown first, ``layer`` the layer ("intended" or
-    "actual"). With ``live``, changes made on other pages appear within about a second.
+    "actual"). ``key`` is the facilitator's key (default: ``?key=`` in the page address).
+    With ``live``, changes made on other pages appear within about a second.
     """
     try:
-        ws = open_workshop(workshop)
+        ws = facilitator_workshop(workshop, key)
     except Exception as exc:  # no workshop, or an unusable database: say so on the page
         messages = MessageArea()
         messages.show(str(exc))

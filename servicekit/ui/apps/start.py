@@ -6,8 +6,9 @@ from urllib.parse import urlencode
 
 import ipywidgets as widgets
 
-from ...workshop import Workshop, open_workshop
+from ...workshop import Workshop
 from ..live import follow
+from ..params import facilitator_workshop
 from ..views.common import MessageArea, esc, html_widget
 from ..views.export import ExportPanel
 from ..views.room import RoomPanel
@@ -25,6 +26,7 @@ def _page(notebook: str, **params: str) -> str:
 
 
 def _summary(ws: Workshop) -> str:
+    key = ws.facilitator_key()  # checked already: the links carry it to the exercise pages
     s = ws.state
     rows = []
     for tree in s.trees.values():
@@ -34,7 +36,7 @@ def _summary(ws: Workshop) -> str:
                 "Five Whys",
                 tree.problem,
                 f"{len(tree.visible_nodes())} answers, {roots} root causes",
-                _page("five_whys", tree=tree.id),
+                _page("five_whys", tree=tree.id, key=key),
             )
         )
     for survey in s.surveys.values():
@@ -44,7 +46,7 @@ def _summary(ws: Workshop) -> str:
                 "Questionnaire",
                 survey.title,
                 f"{len(survey.respondents)} respondents, {state}",
-                _page("survey_dashboard", survey=survey.id),
+                _page("survey_dashboard", survey=survey.id, key=key),
             )
         )
     for journey in s.journeys.values():
@@ -59,7 +61,7 @@ def _summary(ws: Workshop) -> str:
                 "Journey map",
                 journey.name,
                 ", ".join(parts),
-                _page("journey_map", journey=journey.id),
+                _page("journey_map", journey=journey.id, key=key),
             )
         )
     items = "".join(
@@ -85,7 +87,9 @@ def _summary(ws: Workshop) -> str:
     )
 
 
-def start_app(workshop: str | None = None, branding: str | None = None) -> widgets.Widget:
+def start_app(
+    workshop: str | None = None, branding: str | None = None, *, key: str | None = None
+) -> widgets.Widget:
     """The start page for ``workshop`` (default: ``$SERVICEKIT_WORKSHOP`` or the most recent).
 
     ``branding`` is the client's branding file for the findings report (default: the
@@ -95,8 +99,8 @@ def start_app(workshop: str | None = None, branding: str | None = None) -> widge
     """
     messages = MessageArea()
     try:
-        ws = open_workshop(workshop)
-    except Exception as exc:  # no workshop yet, or a bad database: say so on the page
+        ws = facilitator_workshop(workshop, key)
+    except Exception as exc:  # no workshop yet, a bad database, no key: say so on the page
         messages.show(str(exc))
         box = widgets.VBox([messages.widget])
         box.add_class("sk-start")

@@ -14,9 +14,9 @@ from ...charts.render import output_item
 from ...charts.survey import distribution_chart, heatmap_chart
 from ...errors import NotFound
 from ...models import Survey
-from ...workshop import Workshop, open_workshop
+from ...workshop import Workshop
 from ..live import follow
-from ..params import page_param
+from ..params import facilitator_workshop, page_param
 from ..views.common import MessageArea, esc
 
 __all__ = ["SurveyDashboard", "survey_dashboard_app"]
@@ -177,14 +177,19 @@ def _divergence_html(survey: Survey, k: int, top: int = 5) -> str:
 
 
 def survey_dashboard_app(
-    workshop: str | None = None, survey: str | None = None, *, live: bool = True
+    workshop: str | None = None,
+    survey: str | None = None,
+    *,
+    key: str | None = None,
+    live: bool = True,
 ) -> widgets.Widget:
     """The facilitator's dashboard for a questionnaire; new answers appear within about a second.
 
-    ``survey`` defaults to ``?survey=<id>`` in the page address, then to the first questionnaire.
+    ``survey`` defaults to ``?survey=<id>`` in the page address, then to the first questionnaire;
+    ``key`` is the facilitator's key (default: ``?key=`` in the page address).
     """
     try:
-        ws = open_workshop(workshop)
+        ws = facilitator_workshop(workshop, key)
         app = SurveyDashboard(ws, survey or page_param("survey"))
     except Exception as exc:
         messages = MessageArea()

@@ -1,0 +1,73 @@
+"""Running the room in Chromium against a real Voila: keys, joining, rejoining, following."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from servicekit import open_workshop
+
+from .harness import VoilaServer
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
+
+
+def _db(server: VoilaServer) -> str:
+    return str(server.log_path.parent / "servicekit.db")
+
+
+def test_facilitator_pages_refuse_a_page_without_the_key(
+    page: Page, voila_server: VoilaServer
+) -> None:
+    for notebook in ("start.ipynb", "five_whys.ipynb", "journey_map.ipynb?key=guess"):
+        page.goto(f"{voila_server.url}voila/render/{notebook}")
+        page.wait_for_selector(".sk-messages :text('This page is for the facilitator')")
+        assert page.locator(".sk-summary, .sk-five-whys, .sk-journey-map, .sk-room").count() == 0
+
+
+def test_a_participant_joins_rejoins_after_a_reload_and_follows_the_room(
+    page: Page, voila_server: VoilaServer
+) -> None:
+    facilitator = open_workshop(db=_db(voila_server))
+    page.goto(voila_server.page_url("participant.ipynb"))
+    page.wait_for_selector(".sk-join")
+    page.get_by_label("Join code").fill("WRONG9")
+    page.get_by_role("button", name="Join").click()
+    page.wait_for_selector(".sk-messages :text('is not the code of this workshop')")
+
+    page.get_by_label("Join code").fill(facilitator.state.join_code.lower())
+    page.get_by_label("Your name").fill("Room test <b>Ana</b>")
+    page.get_by_role("button", name="Join").click()
+    page.wait_for_selector(".sk-who :text('Room test <b>Ana</b>')")
+    facilitator.refresh()
+    joined = [
+        p for p in facilitator.state.participants.values() if p.name == "Room test <b>Ana</b>"
+    ]
+    assert len(joined) == 1
+
+    page.reload()
+    page.wait_for_selector(".sk-who :text('Room test <b>Ana</b>')")  # no join form: signed in again
+    assert page.locator(".sk-join").is_hidden()
+    facilitator.refresh()
+    assert (
+        sum(p.name == "Room test <b>Ana</b>" for p in facilitator.state.participants.values()) == 1
+    )
+
+    # The facilitator starts a vote and shows it: the page follows within a few seconds.
+    vid = facilitator.add_vote(
+        "Which join to fix first?",
+        [{"id": "a", "label": "Research to Consulting"}, {"id": "b", "label": "Offer to checks"}],
+        dots=2,
+        show=True,
+    )
+    page.wait_for_selector(".sk-participant-body :text('Which join to fix first?')", timeout=15_000)
+    page.get_by_role("button", name="+").first.click()
+    page.wait_for_selector(".sk-dots-left :text('1')")
+    facilitator.refresh()
+    [pid] = [p.id for p in joined]
+    assert facilitator.state.room.vote(vid).ballots == {pid: {"a": 1}}
+    assert page.locator("img").count() == 0
