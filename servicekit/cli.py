@@ -128,16 +128,36 @@ def _parser() -> argparse.ArgumentParser:
         help="the layer the steps are added to (default: actual)",
     )
 
-    serve = sub.add_parser("serve", help="serve the workshop app with Voila")
+    serve = sub.add_parser(
+        "serve",
+        help="serve the workshop: the facilitator's pages here, the participants' page to the room",
+    )
     serve.add_argument("workshop", nargs="?", help="workshop to open (default: the most recent)")
     serve.add_argument(
         "--sample",
         action="store_true",
         help="serve the bundled sample workshop (stored if missing)",
     )
-    serve.add_argument("--port", type=int, default=8866, help="port (default: 8866)")
+    serve.add_argument("--port", type=int, default=8866, help="facilitator's pages (default: 8866)")
     serve.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+        "--participant-port", type=int, default=8867, help="participants' page (default: 8867)"
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="where the facilitator's pages listen (default: 127.0.0.1, this laptop only; "
+        "0.0.0.0 opens them to the network, still behind the facilitator's key)",
+    )
+    serve.add_argument(
+        "--address",
+        help="this laptop's address on the room's network, for the join link "
+        "(default: found automatically)",
+    )
+    serve.add_argument(
+        "--pool-size",
+        type=int,
+        default=3,
+        help="participant kernels kept ready to open at once (default: 3; 0 turns it off)",
     )
     serve.add_argument("--open", action="store_true", help="open the start page in a browser")
     return parser
@@ -327,7 +347,7 @@ def _import_steps(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .serve import run_voila
+    from .room_server import Pool, run_room
 
     with _journal(args) as journal:
         slug = args.workshop
@@ -350,7 +370,15 @@ def _serve(args: argparse.Namespace) -> int:
     os.environ["SERVICEKIT_DB"] = str(db_path)
     os.environ["SERVICEKIT_WORKSHOP"] = slug
     print(f"Workshop {slug!r} from {db_path}")
-    return run_voila(port=args.port, host=args.host, open_browser=args.open, key=key)
+    return run_room(
+        key=key,
+        port=args.port,
+        participant_port=args.participant_port,
+        facilitator_host=args.host,
+        address=args.address,
+        pool=Pool(size=max(0, args.pool_size)),
+        open_browser=args.open,
+    )
 
 
 _COMMANDS = {

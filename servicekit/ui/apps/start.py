@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlencode
 
 import ipywidgets as widgets
@@ -23,6 +24,19 @@ def _page(notebook: str, **params: str) -> str:
     'journey_map.ipynb?journey=j+1'
     """
     return f"{notebook}.ipynb?{urlencode(params)}"
+
+
+def _join_link() -> str:
+    """Where participants join, with its QR code, when 'servicekit serve' said (else nothing)."""
+    url = os.environ.get("SERVICEKIT_PARTICIPANT_URL", "")
+    if not url:
+        return ""
+    from ...room_server import qr_svg
+
+    return (
+        f'<div class="sk-join-link"><p>Participants open <a href="{esc(url)}">{esc(url)}</a> '
+        f"on their phones, or scan:</p>{qr_svg(url, 'Scan to join: ' + url)}</div>"
+    )
 
 
 def _summary(ws: Workshop) -> str:
@@ -81,6 +95,7 @@ def _summary(ws: Workshop) -> str:
         f'<h1 class="sk-title">{esc(s.title)}</h1>'
         f'<p class="sk-subtitle">{subtitle}</p>'
         f'<p class="sk-join">Join code <strong class="sk-join-code">{esc(s.join_code)}</strong></p>'
+        f"{_join_link()}"
         f'<p class="sk-participants">{len(s.participants)} participants'
         f"{' from ' + esc(', '.join(departments)) if departments else ''}</p>"
         f"{table}"

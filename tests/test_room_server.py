@@ -1,0 +1,130 @@
+"""Serving the room: two real Voila servers, the participants' one with nothing of the facilitator's."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from servicekit.room_server import (
+    PARTICIPANT_NOTEBOOKS,
+    Pool,
+    lan_address,
+    participant_notebook_dir,
+    qr_svg,
+    qr_text,
+)
+from servicekit.serve import free_port
+
+pytestmark = pytest.mark.slow
+
+
+def test_lan_address_is_an_address() -> None:
+    address = ipaddress.ip_address(lan_address())
+    assert address.version == 4 and not address.is_unspecified
+
+
+def test_participant_folder_holds_participant_pages_only(tmp_path: Path) -> None:
+    folder = participant_notebook_dir(tmp_path / "p")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(PARTICIPANT_NOTEBOOKS)
+
+
+def test_pool_options() -> None:
+    assert Pool(size=0).options() == []
+    assert Pool(size=4, fill_delay=45).options() == [
+        "--preheat_kernel=True",
+        "--pool_size=4",
+        "--VoilaKernelManager.fill_delay=45",
+    ]
+
+
+def test_qr_codes_carry_the_address() -> None:
+    url = "http://192.168.1.20:8867/voila/render/participant.ipynb"
+    svg = qr_svg(url, "Scan to join")
+    assert svg.startswith("<svg") and "<title>Scan to join</title>" in svg
+    assert "<script" not in svg and "href" not in svg
+    assert qr_svg(url) != qr_svg(url.replace("20", "21")), "the code depends on the address"
+    text = qr_text(url)
+    assert len(text.splitlines()) > 15 and set(text) <= set("█▀▄ \n")
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    """``servicekit serve --sample`` as a facilitator types it, on free ports and a fresh database."""
+    workdir = tmp_path_factory.mktemp("room")
+    port, participant_port = free_port(), free_port()
+    env = {**os.environ, "SERVICEKIT_DB": str(workdir / "s.db")}
+    env.pop("SERVICEKIT_WORKSHOP", None)
+    log = (workdir / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "servicekit", "serve", "--sample",
+            "--port", str(port), "--participant-port", str(participant_port),
+            "--pool-size", "1",
+        ],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 180
+    text = ""
+    while time.monotonic() < deadline and "Press Ctrl-C" not in text:
+        if proc.poll() is not None:
+            break
+        time.sleep(0.5)
+        text = (workdir / "serve.log").read_text()
+    if "Press Ctrl-C" not in text:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail(f"servicekit serve did not come up:\n{text[-3000:]}")
+    yield {"proc": proc, "port": port, "participant_port": participant_port, "log": text}
+    os.killpg(proc.pid, signal.SIGINT)
+    proc.wait(timeout=60)
+    log.close()
+
+
+def test_serve_prints_both_addresses_and_a_qr_code(room: dict[str, object]) -> None:
+    text = str(room["log"])
+    start = next(line for line in text.splitlines() if "start page" in line)
+    assert f"http://127.0.0.1:{room['port']}/voila/render/start.ipynb?key=" in start
+    join = next(line for line in text.splitlines() if line.startswith("Participants join at"))
+    assert f":{room['participant_port']}/voila/render/participant.ipynb" in join
+    assert "▀" in text or "▄" in text, "a QR code in the terminal"
+
+
+def test_participants_reach_participant_pages_only(room: dict[str, object]) -> None:
+    participants = f"http://127.0.0.1:{room['participant_port']}/voila/render/"
+    assert _get(participants + "participant.ipynb") == 200
+    for facilitator_page in (
+        "start.ipynb",
+        "five_whys.ipynb",
+        "journey_map.ipynb",
+        "survey_dashboard.ipynb",
+    ):
+        assert _get(participants + facilitator_page) == 404, facilitator_page
+
+
+def test_facilitator_pages_listen_on_this_laptop_only(room: dict[str, object]) -> None:
+    assert _get(f"http://127.0.0.1:{room['port']}/voila/render/start.ipynb") == 200
+    address = lan_address()
+    if address == "127.0.0.1":
+        pytest.skip("this machine has no network address to try from")
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://{address}:{room['port']}/", timeout=5)
+    assert (
+        _get(f"http://{address}:{room['participant_port']}/voila/render/participant.ipynb") == 200
+    )
