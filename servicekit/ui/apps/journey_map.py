@@ -76,7 +76,9 @@ class JourneyMapApp:
         self.clicks = ChartClicks()
         self.clicks.on_pick(guard(self.select))
 
-        self.steps = widgets.Select(rows=12, layout=widgets.Layout(width="100%"))
+        self.steps = widgets.Select(
+            rows=12, description="Steps", layout=widgets.Layout(width="100%")
+        )
         self.steps.add_class("sk-step-list")
         self.steps.observe(when(guard(lambda ch: self.select(ch["new"]))), names="value")
         self.earlier = widgets.Button(description="Earlier", icon="arrow-up")
@@ -143,7 +145,6 @@ class JourneyMapApp:
 
         list_box = widgets.VBox(
             [
-                widgets.HTML("<h3>Steps</h3>"),
                 self.steps,
                 widgets.HBox([self.earlier, self.later, self.delete]),
                 self.add,

@@ -162,11 +162,12 @@ class ParticipantApp:
             )
             take.on_click(guard(lambda _, o=option.id: self.ws.dot(vote.id, me, o, -1)))
             place.on_click(guard(lambda _, o=option.id: self.ws.dot(vote.id, me, o, +1)))
-            dots = "●" * mine.get(option.id, 0)
+            n = mine.get(option.id, 0)
+            dots = f"{'●' * n} ({n} yours)" if n else ""
             total = f" · {totals[option.id]} in all" if vote.shown else ""
             label = widgets.HTML(
                 f"<span class='sk-option'>{esc(option.label)}</span> "
-                f"<span class='sk-my-dots' aria-label='your dots'>{dots}</span>{esc(total)}"
+                f"<span class='sk-my-dots'>{dots}</span>{esc(total)}"
             )
             rows.append(widgets.HBox([take, place, label]))
         return rows

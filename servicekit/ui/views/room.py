@@ -229,7 +229,9 @@ class RoomPanel:
                 state = widgets.Dropdown(
                     options=[(s.capitalize(), s) for s in CONTROL_STATES],
                     value=control.state,
-                    layout=widgets.Layout(width="8em"),
+                    description="Phones",
+                    tooltip=f"Open, closed or hidden on participants' phones: {name}",
+                    layout=widgets.Layout(width="14em"),
                 )
                 state.observe(
                     self.quiet.when_user(
