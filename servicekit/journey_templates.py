@@ -24,7 +24,12 @@ from .models._base import check_text
 from .models.journey import SHARED_LAYERS
 from .templates import _TEMPLATES, _described, _did_you_mean, _read, _Reader, _yaml_files
 
-__all__ = ["JourneyTemplate", "journey_template_files", "load_journey_template"]
+__all__ = [
+    "JourneyTemplate",
+    "journey_template_choices",
+    "journey_template_files",
+    "load_journey_template",
+]
 
 #: Where the bundled journey skeletons live: the repository's ``templates/journeys``.
 JOURNEYS = _TEMPLATES / "journeys"
@@ -313,3 +318,18 @@ class _JourneyReader(_Reader):
             return update(*args)
         except ServiceKitError as exc:
             raise type(exc)(self.fail(node, where, None, str(exc)).args[0]) from None
+
+
+def journey_template_choices() -> list[tuple[str, str]]:
+    """``(name, path)`` of every bundled template that loads, for a menu on a page.
+
+    A broken template is left out rather than stopping the page; ``servicekit add-journey``
+    reports it in full.
+    """
+    out = []
+    for path in journey_template_files():
+        try:
+            out.append((load_journey_template(path).name, str(path)))
+        except ServiceKitError:
+            continue
+    return out

@@ -104,3 +104,36 @@ def test_the_start_page_needs_the_facilitators_key(db: Path) -> None:
         message = _find(page, widgets.HTML, "sk-messages")[0].value
         assert "This page is for the facilitator" in message
         assert not _find(page, widgets.Button), "no control is built without the key"
+
+
+def test_a_new_workshop_from_templates_and_links_to_every_workshop(db: Path) -> None:
+    create_workshop("first", "First")
+    app = start_app("first", key=_key("first"))
+    panel = _find(app, widgets.Accordion, "sk-workshops-panel")[0]
+    form = panel.children[1]
+    for label, value in [
+        ("Title", "Acme: where onboarding breaks"),
+        ("Client", "Acme Ltd"),
+        ("Date", "2026-05-04"),
+    ]:
+        _find(form, widgets.Text, description=label)[0].value = value
+    journey = _find(form, widgets.Dropdown)[0]
+    journey.value = next(v for _, v in journey.options if v)
+    _find(form, widgets.Button, description="Create workshop")[0].click()
+    assert _find(app, widgets.HTML, "sk-messages")[0].value == ""
+    made = open_workshop("acme-where-onboarding-breaks")
+    assert (made.state.client, made.state.date) == ("Acme Ltd", "2026-05-04")
+    assert len(made.state.surveys) == 1 and len(made.state.journeys) == 1
+    [journey_map] = made.state.journeys.values()
+    assert journey_map.intended.steps, "the template's documented steps"
+    created = _find(form, widgets.HTML, "sk-created")[0].value
+    assert (
+        f"key={made.facilitator_key()}" in created
+        and "workshop=acme-where-onboarding-breaks" in created
+    )
+    listing = _find(panel, widgets.HTML, "sk-workshops")[0].value
+    assert "first" in listing and "acme-where-onboarding-breaks" in listing
+    opened = start_app(key=made.facilitator_key(), workshop="acme-where-onboarding-breaks")
+    assert "Acme: where onboarding breaks" in _find(opened, widgets.HTML, "sk-summary")[0].value
+    wrong = start_app("acme-where-onboarding-breaks", key=_key("first"))
+    assert "This page is for the facilitator" in _find(wrong, widgets.HTML, "sk-messages")[0].value

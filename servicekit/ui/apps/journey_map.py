@@ -352,13 +352,9 @@ class JourneyMapApp:
 
 def _templates() -> list[tuple[str, Any]]:
     """The template menu: a blank journey, then every bundled journey template."""
-    try:
-        from ...templates import journey_template_files, load_journey_template
+    from ...journey_templates import journey_template_choices
 
-        found = [(load_journey_template(p).name, str(p)) for p in journey_template_files()]
-    except Exception:  # a broken template must not stop the page; the CLI reports it in full
-        found = []
-    return [("a blank map", None), *found]
+    return [("a blank map", None), *journey_template_choices()]
 
 
 def journey_map_app(

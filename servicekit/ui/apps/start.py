@@ -9,10 +9,11 @@ import ipywidgets as widgets
 
 from ...workshop import Workshop
 from ..live import follow
-from ..params import facilitator_workshop
+from ..params import facilitator_workshop, page_param
 from ..views.common import MessageArea, esc, html_widget
 from ..views.export import ExportPanel
 from ..views.room import RoomPanel
+from ..views.workshops import WorkshopsPanel
 
 __all__ = ["start_app"]
 
@@ -105,7 +106,8 @@ def _summary(ws: Workshop) -> str:
 def start_app(
     workshop: str | None = None, branding: str | None = None, *, key: str | None = None
 ) -> widgets.Widget:
-    """The start page for ``workshop`` (default: ``$SERVICEKIT_WORKSHOP`` or the most recent).
+    """The start page for ``workshop`` (default: ``?workshop=`` in the page address, then
+    ``$SERVICEKIT_WORKSHOP``, then the most recent).
 
     ``branding`` is the client's branding file for the findings report (default: the
     bundled ``templates/report/branding.yaml``).
@@ -114,7 +116,7 @@ def start_app(
     """
     messages = MessageArea()
     try:
-        ws = facilitator_workshop(workshop, key)
+        ws = facilitator_workshop(workshop or page_param("workshop"), key)
     except Exception as exc:  # no workshop yet, a bad database, no key: say so on the page
         messages.show(str(exc))
         box = widgets.VBox([messages.widget])
@@ -128,7 +130,10 @@ def start_app(
     ws.on_change(lambda w, ops: setattr(body, "value", _summary(w)))
     export = ExportPanel(ws, messages, branding)
     room = RoomPanel(ws, messages)
-    box = widgets.VBox([body, refresh, messages.widget, room.widget, export.widget])
+    workshops = WorkshopsPanel(ws, messages)
+    box = widgets.VBox(
+        [body, refresh, messages.widget, room.widget, export.widget, workshops.widget]
+    )
     follow(ws, on_error=lambda exc: messages.show(str(exc)))  # done counts and votes, live
     box.add_class("sk-start")
     return box
