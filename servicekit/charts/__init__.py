@@ -2,5 +2,7 @@
 
 Charts are values: build one, inspect ``to_dict()``, and render it at the edge
 with :func:`servicekit.charts.render.mimebundle`, which works in Voila with no
-network (see the module's docstring).
+network (see the module's docstring). Redraws and exports use each chart's
+``xxx_spec(...)`` instead: the same spec from a template stored as JSON, with the
+data filled in, so they never import altair (see :mod:`servicekit.charts.templates`).
 """

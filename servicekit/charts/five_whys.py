@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..models import FiveWhys
-from .layout import pick_href, wrap
+from . import templates
+from .layout import pick_href, set_extent, wrap
 from .theme import (
     CONFIDENCE_DASH,
     CONFIDENCE_LABELS,
@@ -186,31 +187,28 @@ def tree_chart(tree: FiveWhys, selected: str | None = None) -> alt.LayerChart:
 
 
 def tree_spec(tree: FiveWhys, selected: str | None = None) -> dict[str, Any]:
-    """The Vega-Lite spec of :func:`tree_chart`, fast: altair builds the structure once per process.
+    """The Vega-Lite spec of :func:`tree_chart`, fast: the stored template filled in, no altair.
 
     Redrawing after a click then costs the layout alone, not a walk through altair's schema.
     """
     width, height, datasets = _data(tree, selected)
     out = copy.deepcopy(_template())
     out["datasets"] = datasets
-    _set_size(out, width, height)
+    set_extent(out, width, height)
     return out
 
 
 @functools.lru_cache(maxsize=1)
 def _template() -> dict[str, Any]:
+    """The tree's spec template as stored (``templates/five_whys_tree.json``)."""
+    return templates.load("five_whys_tree")
+
+
+def _build_template() -> dict[str, Any]:
+    """The template as altair builds it: what ``templates/five_whys_tree.json`` must hold."""
     from .render import spec
 
     return spec(_chart(1.0, 1.0).properties(datasets={"nodes": [], "edges": [], "legend": []}))
-
-
-def _set_size(out: dict[str, Any], width: float, height: float) -> None:
-    out["width"], out["height"] = width, height
-    for layer in out["layer"]:
-        for channel, extent in (("x", width), ("y", height)):
-            scale = layer.get("encoding", {}).get(channel, {}).get("scale")
-            if scale is not None:
-                scale["domain"] = [0, extent]
 
 
 def _chart(width: float, height: float) -> alt.LayerChart:

@@ -2,8 +2,9 @@
 
 Such a chart places every mark in pixels: its x and y scales run from 0 to the
 drawing's width and height (y downwards) with no axes, so a datum's ``x`` is
-where it is drawn. Its spec is built once by altair as a template; a redraw
-deep-copies the template, swaps in the datasets and calls :func:`set_extent`.
+where it is drawn. Its spec template is built by altair and stored as JSON
+(:mod:`servicekit.charts.templates`); a redraw deep-copies the template, swaps in
+the datasets and calls :func:`set_extent`.
 """
 
 from __future__ import annotations

@@ -55,7 +55,6 @@ def _charts(state: WorkshopState, min_group: int) -> list[tuple[str, str, dict[s
     """Every chart of the report as ``(figure id, caption, Vega-Lite spec)``, in report order."""
     from ..charts.five_whys import tree_spec
     from ..charts.journey import comparison_spec, friction_spec, network_spec, swimlane_spec
-    from ..charts.render import spec
 
     out: list[tuple[str, str, dict[str, Any]]] = []
     for tid, tree in state.trees.items():
@@ -63,7 +62,7 @@ def _charts(state: WorkshopState, min_group: int) -> list[tuple[str, str, dict[s
             out.append((f"tree-{tid}", f"Five Whys tree: {tree.problem}", tree_spec(tree)))
     if state.surveys:
         from ..analysis.survey import department_scores, question_stats
-        from ..charts.survey import distribution_chart, heatmap_chart
+        from ..charts.survey import distribution_spec, heatmap_spec
 
         for sid, survey in state.surveys.items():
             if not survey.answers:
@@ -74,14 +73,14 @@ def _charts(state: WorkshopState, min_group: int) -> list[tuple[str, str, dict[s
                     (
                         f"heatmap-{sid}",
                         f"{survey.title}: mean answer by department and question",
-                        spec(heatmap_chart(survey, scores)),
+                        heatmap_spec(survey, scores),
                     )
                 )
             out.append(
                 (
                     f"spread-{sid}",
                     f"{survey.title}: how answers spread",
-                    spec(distribution_chart(survey, question_stats(survey, min_group))),
+                    distribution_spec(survey, question_stats(survey, min_group)),
                 )
             )
     for jid, journey in state.journeys.items():

@@ -1,8 +1,8 @@
 """Journey-map charts: the swimlane map, the friction curve, the handover network, paper against reality.
 
 Each chart comes as ``xxx_chart(...)`` (an altair chart, to inspect or export) and
-``xxx_spec(...)`` (the same Vega-Lite spec as a dict, fast: altair builds the
-structure once per process, a redraw fills in the data). Layouts are computed in
+``xxx_spec(...)`` (the same Vega-Lite spec as a dict, fast and without altair: a
+stored template, see :mod:`servicekit.charts.templates`, with the data filled in). Layouts are computed in
 Python, in pixels, so cards never overlap and nothing depends on the browser.
 
 Meaning never rests on colour alone: a card names its actor and its friction in

@@ -1,4 +1,8 @@
-"""What the journey charts share: colours, tooltip rows, the projector look and the template fast path."""
+"""What the journey charts share: colours, tooltip rows, the projector look and the template fast path.
+
+Each chart's spec template is stored as JSON (:mod:`servicekit.charts.templates`), built from
+the chart's altair code by ``python -m servicekit.charts.templates.build``.
+"""
 
 from __future__ import annotations
 
@@ -69,7 +73,7 @@ def _from_template(template: dict[str, Any], datasets: dict[str, Any]) -> dict[s
 
 
 def _spec_template(chart: Any, datasets: Iterable[str]) -> dict[str, Any]:
-    """A chart's spec built by altair with its named datasets empty; the fast paths copy it."""
+    """A chart's spec built by altair with its named datasets empty: what its stored template holds."""
     from ..render import spec
 
     built: dict[str, Any] = spec(chart.properties(datasets={name: [] for name in datasets}))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...analysis.journey import LayerGap, compare_layers, team_of
 from ...models import JourneyMap
+from .. import templates
 from ..layout import pixel_x, pixel_y, set_extent, wrap
 from ._common import (
     _card_tooltip,
@@ -233,5 +234,10 @@ def _comparison(width: float, height: float, title: str) -> alt.LayerChart:
 
 @functools.lru_cache(maxsize=1)
 def _template() -> dict[str, Any]:
-    """The comparison spec built once by altair; :func:`comparison_spec` copies it and fills in the data."""
+    """The comparison spec template as stored; :func:`comparison_spec` copies it and fills in the data."""
+    return templates.load("journey_comparison")
+
+
+def _build_template() -> dict[str, Any]:
+    """The template as altair builds it: what ``templates/journey_comparison.json`` must hold."""
     return _spec_template(_comparison(1.0, 1.0, ""), ("rows", "links", "cards", "hint"))

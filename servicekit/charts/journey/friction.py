@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...analysis.journey import handovers
 from ...models import JourneyMap
+from .. import templates
 from ..layout import plain, wrap
 from ._common import (
     NO_OWNER_RED,
@@ -183,5 +184,10 @@ def _friction() -> alt.VConcatChart:
 
 @functools.lru_cache(maxsize=1)
 def _template() -> dict[str, Any]:
-    """The friction spec built once by altair; :func:`friction_spec` copies it and fills in the data."""
+    """The friction spec template as stored; :func:`friction_spec` copies it and fills in the data."""
+    return templates.load("journey_friction")
+
+
+def _build_template() -> dict[str, Any]:
+    """The template as altair builds it: what ``templates/journey_friction.json`` must hold."""
     return _spec_template(_friction(), ("steps", "joins", "hint"))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...analysis.journey import handover_network
 from ...models import JourneyMap
+from .. import templates
 from ..layout import arrow_angle, pixel_x, pixel_y, plain, set_extent, wrap
 from ._common import (
     NO_OWNER_RED,
@@ -231,5 +232,10 @@ def _network(width: float, height: float) -> alt.LayerChart:
 
 @functools.lru_cache(maxsize=1)
 def _template() -> dict[str, Any]:
-    """The network spec built once by altair; :func:`network_spec` copies it and fills in the data."""
+    """The network spec template as stored; :func:`network_spec` copies it and fills in the data."""
+    return templates.load("journey_network")
+
+
+def _build_template() -> dict[str, Any]:
+    """The template as altair builds it: what ``templates/journey_network.json`` must hold."""
     return _spec_template(_network(1.0, 1.0), ("edges", "heads", "nodes", "hint"))

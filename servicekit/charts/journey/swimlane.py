@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ...analysis.journey import handovers, team_of
 from ...models import JourneyMap
 from ...models.journey import Step
+from .. import templates
 from ..layout import arrow_angle, pixel_x, pixel_y, plain, set_extent, wrap
 from ._common import (
     ACTOR_COLOURS,
@@ -423,6 +424,11 @@ def _swimlane(width: float, height: float) -> alt.LayerChart:
 
 @functools.lru_cache(maxsize=1)
 def _template() -> dict[str, Any]:
-    """The swimlane spec built once by altair; :func:`swimlane_spec` copies it and fills in the data."""
+    """The swimlane spec template as stored; :func:`swimlane_spec` copies it and fills in the data."""
+    return templates.load("journey_swimlane")
+
+
+def _build_template() -> dict[str, Any]:
+    """The template as altair builds it: what ``templates/journey_swimlane.json`` must hold."""
     datasets = ("lanes", "stages", "links", "heads", "unowned", "cards", "legend", "hint")
     return _spec_template(_swimlane(1.0, 1.0), datasets)

@@ -11,7 +11,7 @@ import ipywidgets as widgets
 
 from ...analysis import survey as analysis
 from ...charts.render import output_item
-from ...charts.survey import distribution_chart, heatmap_chart
+from ...charts.survey import distribution_spec, heatmap_spec
 from ...errors import NotFound
 from ...models import Survey
 from ...workshop import Workshop
@@ -103,11 +103,11 @@ class SurveyDashboard:
         scores = analysis.department_scores(survey, k)
         self.lenses.value = _lens_table(survey, analysis.lens_scores(survey), scores)
         self.heatmap.outputs = (
-            (output_item(heatmap_chart(survey, scores)),) if scores.departments else ()
+            (output_item(heatmap_spec(survey, scores)),) if scores.departments else ()
         )
         stats = analysis.question_stats(survey, k)
         self.distributions.outputs = (
-            (output_item(distribution_chart(survey, stats)),) if stats else ()
+            (output_item(distribution_spec(survey, stats)),) if stats else ()
         )
         grouped = analysis.open_answers(survey, k)
         texts = {q.id: q.text for q in survey.questions}
