@@ -2,8 +2,9 @@
 
 Usage::
 
-    python benchmarks/run.py [journal|imports|five_whys|journey|survey|pages|all] [--quick] [--repeat N]
-                             [--burst N] [--survey-burst N] [--notebooks A,B] [--no-preheat] [--fill-delay S]
+    python benchmarks/run.py [journal|imports|five_whys|journey|survey|report|pages|all] [--quick]
+                             [--repeat N] [--burst N] [--survey-burst N] [--notebooks A,B]
+                             [--no-preheat] [--fill-delay S]
 
 Results go to ``benchmarks/results/latest.json`` (every figure) and ``benchmarks/results/latest.md`` (the
 table to paste into ``benchmarks/README.md``). Progress lines are printed as it goes; a full run takes several
@@ -26,7 +27,7 @@ for entry in (str(HERE), str(REPO_ROOT)):
 
 from _report import Section, log, machine_info, markdown, write_results  # noqa: E402
 
-BENCHMARKS = ("journal", "imports", "five_whys", "journey", "survey", "pages")
+BENCHMARKS = ("journal", "imports", "five_whys", "journey", "survey", "report", "pages")
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -49,7 +50,9 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         default=None,
         help="page loads per page (default 5, --quick 2); fresh interpreters for imports "
         "(default 10, --quick 5); timed runs per Five Whys or journey action, and per journey "
-        "analysis call (default 60, --quick 30, at least 30)",
+        "analysis call (default 60, --quick 30, at least 30); plain fresh interpreters per "
+        "workshop for the report export (default 5 for the sample and 3 for the large workshop, "
+        "--quick 3 and 2)",
     )
     parser.add_argument(
         "--burst", type=int, default=10, help="pages opened at once in the burst run (default 10)"
@@ -116,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
             import journey_bench
 
             section = journey_bench.run(quick=args.quick, repeat=args.repeat)
+        elif name == "report":
+            import report_bench
+
+            section = report_bench.run(quick=args.quick, repeat=args.repeat)
         elif name == "survey":
             import survey_bench
             from _voila import Preheat
