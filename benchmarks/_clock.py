@@ -1,4 +1,4 @@
-"""Timers for the Five Whys benchmarks: exclusive per-function timers, and the kernel's message packing.
+"""Timers for the kernel benchmarks: exclusive per-function timers, the kernel's message packing, timed runs.
 
 :class:`Clock` wraps functions so that each call adds its *own* time to a named total: when a timed function
 calls another timed one, the inner time is taken off the outer, so the parts of a breakdown add up to the
@@ -11,6 +11,12 @@ content to its ``Session``, which serialises it with ``jupyter_client``'s ``json
 (HMAC-SHA256) before ZeroMQ sends it to the server. While the context is active, every message a widget
 publishes is packed and signed the same way, so a measured click includes turning the new chart spec (and
 every other changed or new widget) into the bytes that leave the kernel.
+
+:func:`timed_runs` is the measuring loop the Five Whys and journey benchmarks share: it counts an app's
+redraws, packs what widgets send and records full collections around each timed run, and :meth:`Runs.summary`
+turns the runs into the figures both report (times, redraws, KiB packed, widgets opened and closed, updates,
+full collections, resident memory growth). What a run does, and what is set up or undone around it, stays
+with each benchmark.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import gc
 import hashlib
 import hmac
 import json
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,8 +33,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import comm
+from _report import median, p95
+from _voila import kernel_rss_mib
 
-__all__ = ["Clock", "Sent", "full_collections", "pack", "packing_sends"]
+__all__ = ["Clock", "Runs", "Sent", "full_collections", "pack", "packing_sends", "timed_runs"]
 
 try:  # the packer a kernel's Session uses
     from jupyter_client.session import json_packer as _json_packer
@@ -158,3 +167,97 @@ class Clock:
         self.current["other"] = total_ms - sum(self.current.values())
         self.laps.append(self.current)
         self.current = {}
+
+
+@dataclass
+class Runs:
+    """The figures of each timed run of one action, recorded by :meth:`run` inside :func:`timed_runs`."""
+
+    sent: Sent
+    pauses: list[float]
+    rss_before_mib: float
+    rss_after_mib: float = float("nan")  # set when :func:`timed_runs` ends
+    redraws_in_run: int = 0  # redraws in the run going on
+    ms: list[float] = field(default_factory=list)
+    redraws: list[int] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    opened: list[int] = field(default_factory=list)
+    closed: list[int] = field(default_factory=list)
+    updates: list[int] = field(default_factory=list)
+    collected: list[float] = field(default_factory=list)
+    extra: dict[str, list[float]] = field(default_factory=dict)
+
+    def run(self, action: Callable[..., Any], *args: Any) -> float:
+        """Time ``action(*args)`` as one run and record its figures; return its time in ms.
+
+        Only the call is timed: what a benchmark does before (picking what to work on) or after (undoing
+        it, checking) stays outside, and the counters start again at zero for each run.
+        """
+        self.redraws_in_run = 0
+        self.sent.reset()
+        self.pauses.clear()
+        t0 = time.perf_counter()
+        action(*args)
+        self.ms.append((time.perf_counter() - t0) * 1e3)
+        self.collected.append(sum(self.pauses))
+        self.redraws.append(self.redraws_in_run)
+        self.sizes.append(self.sent.bytes)
+        self.opened.append(self.sent.messages.get("comm_open", 0))
+        self.closed.append(self.sent.messages.get("comm_close", 0))
+        self.updates.append(self.sent.messages.get("comm_msg", 0))
+        return self.ms[-1]
+
+    def add(self, name: str, value: float) -> None:
+        """Record one more figure of the last run (say, operations stored); its median joins the summary."""
+        self.extra.setdefault(name, []).append(value)
+
+    def summary(self) -> dict[str, Any]:
+        """The figures the benchmarks report, as one dict.
+
+        All times (``ms``) with their median, p95 and maximum; the growth of resident memory per run; the
+        medians per run of redraws, of each figure given to :meth:`add`, of KiB packed, widgets opened and
+        closed, and updates; the full-collection pauses of each run (``full_gc_ms``), how many runs had
+        one and the longest.
+        """
+        return {
+            "ms": self.ms,
+            "median_ms": median(self.ms),
+            "p95_ms": p95(self.ms),
+            "max_ms": max(self.ms),
+            "rss_growth_mib": (self.rss_after_mib - self.rss_before_mib) / len(self.ms),
+            "redraws": median([float(c) for c in self.redraws]),
+            **{name: median([float(x) for x in values]) for name, values in self.extra.items()},
+            "sent_kib": median([s / 1024 for s in self.sizes]),
+            "widgets_opened": median([float(x) for x in self.opened]),
+            "widgets_closed": median([float(x) for x in self.closed]),
+            "updates": median([float(x) for x in self.updates]),
+            "full_gc_ms": self.collected,
+            "full_gc_runs": sum(1 for x in self.collected if x),
+            "full_gc_max_ms": max(self.collected),
+        }
+
+
+@contextmanager
+def timed_runs(app: Any) -> Iterator[Runs]:
+    """Yield a :class:`Runs` that times runs of an action on ``app`` the way a kernel would pay for them.
+
+    While active, ``app.redraw`` is replaced on the instance by a version that counts its calls (so a change
+    listener that looks ``redraw`` up per call is counted too), every widget message is packed and signed
+    (:func:`packing_sends`) and full collections are recorded (:func:`full_collections`). The resident
+    memory of this process is read before and after, for :meth:`Runs.summary`.
+    """
+    rss_before = kernel_rss_mib(os.getpid())
+    original = app.redraw
+    with packing_sends() as sent, full_collections() as pauses:
+        runs = Runs(sent, pauses, rss_before)
+
+        def counted() -> None:
+            runs.redraws_in_run += 1
+            original()
+
+        app.redraw = counted
+        try:
+            yield runs
+        finally:
+            del app.redraw
+    runs.rss_after_mib = kernel_rss_mib(os.getpid())

@@ -25,7 +25,6 @@ import included) is measured too (:mod:`_fresh_app`).
 from __future__ import annotations
 
 import cProfile
-import os
 import pstats
 import random
 import shutil
@@ -35,10 +34,9 @@ from pathlib import Path
 from typing import Any
 
 import _fresh_app
-from _clock import Clock, full_collections, pack, packing_sends
+from _clock import Clock, pack, packing_sends, timed_runs
 from _five_whys_tree import TreeShape, build_tree
-from _report import Row, Section, log, median, p95
-from _voila import kernel_rss_mib
+from _report import Row, Section, log, median
 
 import servicekit.charts.five_whys as chart_module
 import servicekit.ui.apps.five_whys as app_module
@@ -76,59 +74,15 @@ def _one(app: FiveWhysApp, shape: TreeShape, action: str, i: int, rng: random.Ra
 def _measure(app: FiveWhysApp, shape: TreeShape, action: str, repeat: int) -> dict[str, Any]:
     """Time ``repeat`` runs of one action; return times (ms), and per run: redraws, messages, bytes."""
     rng = random.Random(f"{action}-{len(shape.nodes)}")
-    redraws = {"n": 0}
-    original = app.redraw
-
-    def counted() -> None:
-        redraws["n"] += 1
-        original()
-
-    app.redraw = counted
-    times: list[float] = []
-    counts: list[int] = []
-    sizes: list[int] = []
-    opened: list[int] = []
-    closed: list[int] = []
-    updates: list[int] = []
-    collected: list[float] = []
-    rss_before = kernel_rss_mib(os.getpid())
-    try:
-        with packing_sends() as sent, full_collections() as pauses:
-            for i in range(repeat):
-                if action != "select":  # untimed: select the answer to work on
-                    app.clicks.pick(rng.choice(shape.nodes))
-                redraws["n"] = 0
-                sent.reset()
-                pauses.clear()
-                t0 = time.perf_counter()
-                _one(app, shape, action, i, rng)
-                times.append((time.perf_counter() - t0) * 1e3)
-                collected.append(sum(pauses))
-                counts.append(redraws["n"])
-                sizes.append(sent.bytes)
-                opened.append(sent.messages.get("comm_open", 0))
-                closed.append(sent.messages.get("comm_close", 0))
-                updates.append(sent.messages.get("comm_msg", 0))
-                if action == "add":  # untimed: take the answer back, so the tree keeps its size
-                    app.ws.undo()
-                    assert _visible(app) == len(shape.nodes), "undo did not restore the tree"
-    finally:
-        del app.redraw
-    return {
-        "ms": times,
-        "median_ms": median(times),
-        "p95_ms": p95(times),
-        "max_ms": max(times),
-        "rss_growth_mib": (kernel_rss_mib(os.getpid()) - rss_before) / repeat,
-        "redraws": median([float(c) for c in counts]),
-        "sent_kib": median([s / 1024 for s in sizes]),
-        "widgets_opened": median([float(x) for x in opened]),
-        "widgets_closed": median([float(x) for x in closed]),
-        "updates": median([float(x) for x in updates]),
-        "full_gc_ms": collected,
-        "full_gc_runs": sum(1 for x in collected if x),
-        "full_gc_max_ms": max(collected),
-    }
+    with timed_runs(app) as runs:
+        for i in range(repeat):
+            if action != "select":  # untimed: select the answer to work on
+                app.clicks.pick(rng.choice(shape.nodes))
+            runs.run(_one, app, shape, action, i, rng)
+            if action == "add":  # untimed: take the answer back, so the tree keeps its size
+                app.ws.undo()
+                assert _visible(app) == len(shape.nodes), "undo did not restore the tree"
+    return runs.summary()
 
 
 def _parts(app: FiveWhysApp) -> list[tuple[Any, str, str]]:

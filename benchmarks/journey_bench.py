@@ -35,7 +35,6 @@ in a fresh interpreter is not measured here: :mod:`_fresh_app` builds a ``FiveWh
 from __future__ import annotations
 
 import cProfile
-import os
 import pstats
 import random
 import shutil
@@ -46,10 +45,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from _clock import Clock, full_collections, pack, packing_sends
+from _clock import Clock, pack, packing_sends, timed_runs
 from _journey import JourneyShape, build_journey
 from _report import Row, Section, log, median, p95
-from _voila import kernel_rss_mib
 
 import servicekit.ui.apps.journey_map as app_module
 from servicekit import create_workshop
@@ -155,70 +153,23 @@ def _measure(work: _Work, action: str, repeat: int) -> dict[str, Any]:
     """Time ``repeat`` runs of one action; return times (ms), and per run: redraws, operations, bytes."""
     app = work.app
     rng = random.Random(f"{action}-{len(work.steps)}")
-    redraws = {"n": 0}
-    original = app.redraw
-
-    def counted() -> None:
-        redraws["n"] += 1
-        original()
-
-    app.redraw = counted  # type: ignore[method-assign]  # the change listener looks it up per call
-    times: list[float] = []
-    counts: list[int] = []
-    stored: list[int] = []
-    sizes: list[int] = []
-    opened: list[int] = []
-    closed: list[int] = []
-    updates: list[int] = []
-    collected: list[float] = []
-    rss_before = kernel_rss_mib(os.getpid())
-    try:
-        with packing_sends() as sent, full_collections() as pauses:
-            for i in range(repeat):
-                pick = rng.choice([s for s in work.candidates(action) if s != app.selected])
-                if action != "select":  # untimed: select the step to work on
-                    app.clicks.pick(pick)
-                    if action == "join_owner":
-                        assert app.handover_ends is not None, "the join's panel should show"
-                redraws["n"] = 0
-                seq = app.ws.seq
-                sent.reset()
-                pauses.clear()
-                t0 = time.perf_counter()
-                _one(app, action, pick, i)
-                times.append((time.perf_counter() - t0) * 1e3)
-                collected.append(sum(pauses))
-                counts.append(redraws["n"])
-                stored.append(app.ws.seq - seq)
-                sizes.append(sent.bytes)
-                opened.append(sent.messages.get("comm_open", 0))
-                closed.append(sent.messages.get("comm_close", 0))
-                updates.append(sent.messages.get("comm_msg", 0))
-                assert not app.messages.widget.value, f"{action}: {app.messages.widget.value}"
-                if (
-                    action != "select"
-                ):  # untimed: take the edit back, so every run meets one journey
-                    assert stored[-1] == 1, f"{action} stored {stored[-1]} operations, not 1"
-                    app.ws.undo()
-                    assert work.now() == work.layer, f"undo did not restore the layer ({action})"
-    finally:
-        del app.redraw
-    return {
-        "ms": times,
-        "median_ms": median(times),
-        "p95_ms": p95(times),
-        "max_ms": max(times),
-        "rss_growth_mib": (kernel_rss_mib(os.getpid()) - rss_before) / repeat,
-        "redraws": median([float(c) for c in counts]),
-        "stored": median([float(c) for c in stored]),
-        "sent_kib": median([s / 1024 for s in sizes]),
-        "widgets_opened": median([float(x) for x in opened]),
-        "widgets_closed": median([float(x) for x in closed]),
-        "updates": median([float(x) for x in updates]),
-        "full_gc_ms": collected,
-        "full_gc_runs": sum(1 for x in collected if x),
-        "full_gc_max_ms": max(collected),
-    }
+    with timed_runs(app) as runs:
+        for i in range(repeat):
+            pick = rng.choice([s for s in work.candidates(action) if s != app.selected])
+            if action != "select":  # untimed: select the step to work on
+                app.clicks.pick(pick)
+                if action == "join_owner":
+                    assert app.handover_ends is not None, "the join's panel should show"
+            seq = app.ws.seq
+            runs.run(_one, app, action, pick, i)
+            stored = app.ws.seq - seq
+            runs.add("stored", stored)
+            assert not app.messages.widget.value, f"{action}: {app.messages.widget.value}"
+            if action != "select":  # untimed: take the edit back, so every run meets one journey
+                assert stored == 1, f"{action} stored {stored} operations, not 1"
+                app.ws.undo()
+                assert work.now() == work.layer, f"undo did not restore the layer ({action})"
+    return runs.summary()
 
 
 def _parts(app: JourneyMapApp) -> list[tuple[Any, str, str]]:
