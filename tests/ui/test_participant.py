@@ -124,3 +124,33 @@ def test_the_timer_and_controls_from_the_panel(ws: Workshop, db_path: Path) -> N
     state.value = "hidden"
     target = next(iter(ws.state.room.controls))
     assert ws.state.room.control(target).state == "hidden"
+
+
+def test_the_participant_page_loads_no_heavy_library(tmp_path: Path) -> None:
+    """A phone's kernel stays small: a vote and a tree drawn, no pandas, altair or networkx."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from servicekit import create_workshop\n"
+        "from servicekit.ui.apps.participant import ParticipantApp\n"
+        "ws = create_workshop('x', 'X')\n"
+        "tid = ws.add_tree('P')\n"
+        "ws.add_vote('V', [{'id': 'a', 'label': 'A'}], show=True)\n"
+        "app = ParticipantApp(ws)\n"
+        "pid, token = ws.join_with_code(ws.state.join_code, 'Ana')\n"
+        "app._rejoin(pid, token)\n"
+        "ws.show(f'five_whys:{tid}')\n"
+        "print(sorted({'pandas', 'altair', 'networkx', 'yaml', 'vl_convert'} & set(sys.modules)))\n"
+    )
+    repo = Path(__file__).resolve().parents[2]
+    env = {
+        "PYTHONPATH": str(repo),
+        "SERVICEKIT_DB": str(tmp_path / "p.db"),
+        "PATH": "/usr/bin:/bin",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    ).stdout
+    assert out.strip() == "[]"
