@@ -154,3 +154,53 @@ def test_the_participant_page_loads_no_heavy_library(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_the_questionnaire_page_takes_the_saved_sign_in(ws: Workshop, db_path: Path) -> None:
+    from servicekit.ui.apps.survey_participant import SurveyParticipantApp
+
+    sid = ws.add_survey(
+        "Check", [], [{"id": "q", "text": "Where does work wait?", "kind": "open"}], survey_id="s"
+    )
+    phone = _phone(ws, db_path)
+    type_into(phone.department, "Sales")
+    _join(phone, ws.state.join_code)
+    saved = phone.sign_in.save
+
+    def survey_page() -> SurveyParticipantApp:
+        page = SurveyParticipantApp(
+            open_workshop(ws.slug, db=Journal(db_path), actor="participant-page"), sid
+        )
+        page.sign_in.stored = saved  # what the browser hands over
+        return page
+
+    first = survey_page()
+    assert first.answer_box.layout.display is None, "no second join: straight to the questions"
+    type_into(find(first.questions, widgets.Textarea)[0], "At the handover to delivery")
+    again = survey_page()  # a reload
+    assert again.respondent == first.respondent
+    assert find(again.questions, widgets.Textarea)[0].value == "At the handover to delivery"
+    ws.refresh()
+    [respondent] = ws.survey(sid).respondents.values()
+    assert respondent.participant == phone.participant and respondent.department == "Sales"
+
+
+def test_a_questionnaire_join_is_remembered_and_a_team_is_asked_once(
+    ws: Workshop, db_path: Path
+) -> None:
+    from servicekit.ui.apps.survey_participant import SurveyParticipantApp
+
+    sid = ws.add_survey("Check", [], [{"id": "q", "text": "Q?", "kind": "open"}], survey_id="s")
+    phone = _phone(ws, db_path)  # joined on the participant page without a team
+    _join(phone, ws.state.join_code, "Ana")
+    page = SurveyParticipantApp(open_workshop(ws.slug, db=Journal(db_path)), sid)
+    page.sign_in.stored = phone.sign_in.save
+    assert page.answer_box.layout.display == "none" and page.code.layout.display == "none"
+    type_into(page.department, "Ops")
+    find(page.widget, widgets.Button, description="Join")[0].click()
+    assert page.answer_box.layout.display is None
+    ws.refresh()
+    assert len(ws.state.participants) == 1, "the same person, now with a team"
+    assert ws.state.participants[phone.participant].department == "Ops"
+    assert ws.state.participants[phone.participant].name == "Ana"
+    assert json.loads(page.sign_in.save)["participant"] == phone.participant

@@ -13,12 +13,13 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ...errors import InvalidInput, NotFound
+from ...errors import AccessDenied, InvalidInput, NotFound
 from ...models import Question, Survey
 from ...workshop import Workshop, open_workshop
 from ..live import follow
 from ..params import page_param
 from ..views.common import MessageArea, close_all, esc
+from ..views.room import SignIn
 
 __all__ = ["SurveyParticipantApp", "survey_participant_app"]
 
@@ -40,6 +41,7 @@ class SurveyParticipantApp:
         self.ws = ws
         self.survey_id = survey_id if survey_id is not None else next(iter(ws.state.surveys), None)
         self.respondent: str | None = None
+        self._person: str | None = None  # a participant resumed from a saved sign-in
         self.lens_index = 0
         self.messages = MessageArea()
         guard = self.messages.guard
@@ -83,7 +85,14 @@ class SurveyParticipantApp:
         self.answer_box.add_class("sk-answering")
         self.answer_box.layout.display = "none"
         title = widgets.HTML(f"<h1 class='sk-title'>{esc(survey.title)}</h1>")
-        self.widget = widgets.VBox([title, self.messages.widget, self.join_box, self.answer_box])
+        # The sign-in the participant page (or an earlier visit) left in this browser: a person
+        # who joined once goes straight to their answers, after a reload too.
+        self.sign_in = SignIn(workshop=ws.slug)
+        if not survey.anonymous:
+            self.sign_in.on_stored(guard(self._resume))
+        self.widget = widgets.VBox(
+            [title, self.messages.widget, self.join_box, self.answer_box, self.sign_in]
+        )
         self.widget.add_class("sk-survey-participant")
         self._fields: dict[str, tuple[widgets.Widget, widgets.Widget | None]] = {}
         ws.on_change(lambda _ws, _ops: self._refresh_status())
@@ -107,11 +116,48 @@ class SurveyParticipantApp:
             self.respondent = self.ws.add_respondent(survey.id, department=department)
             self.ws.actor = self.respondent
         else:
-            pid = self.ws.join(self.name.value.strip(), department, self.role.value.strip())
+            pid = self.ws.join(
+                self.name.value.strip() or self._name(),
+                department,
+                self.role.value.strip(),
+                participant_id=self._person,
+            )
             self.ws.actor = pid
             self.respondent = self.ws.add_respondent(
                 survey.id, department=department, role=self.role.value.strip(), participant=pid
             )
+            self.sign_in.keep(pid, self.ws.participant_token(pid))
+        self._answering()
+
+    def _name(self) -> str:
+        """The name a resumed participant joined with (kept when they only add their team)."""
+        person = self.ws.state.participants.get(self._person or "")
+        return person.name if person else ""
+
+    def _resume(self, participant: str, token: str) -> None:
+        """Carry on as the participant a saved sign-in names: their respondent, or a new one."""
+        try:
+            person = self.ws.rejoin(participant, token)
+        except AccessDenied:
+            return  # not for this workshop: the join form stays
+        survey = self._survey()
+        self.ws.actor = person.id
+        mine = [r.id for r in survey.respondents.values() if r.participant == person.id]
+        if mine:
+            self.respondent = mine[0]
+        elif person.department:
+            self.respondent = self.ws.add_respondent(
+                survey.id, department=person.department, role=person.role, participant=person.id
+            )
+        else:  # joined without a team: ask for it, nothing else
+            self._person = person.id
+            self.code.value = self.ws.state.join_code
+            self.code.layout.display = "none"
+            self.name.layout.display = "none"
+            return
+        self._answering()
+
+    def _answering(self) -> None:
         self.join_box.layout.display = "none"
         self.answer_box.layout.display = None
         self.show_lens(0)
