@@ -136,3 +136,19 @@ def test_a_killed_kernel_loses_nothing_and_the_room_carries_on(
     assert ballots[people["Kernel test Di"]] == {"a": 1, "b": 1}
     assert sum(name.startswith("Kernel test") for name in people) == 2, "nobody joined twice"
     facilitator.remove_vote(vid)
+
+
+def test_large_type_is_one_click_away_and_remembered(page: Page, voila_server: VoilaServer) -> None:
+    page.goto(voila_server.page_url("participant.ipynb"))
+    page.wait_for_selector(".sk-join")
+    size = "() => getComputedStyle(document.querySelector('.sk-join input')).fontSize"
+    before = float(page.evaluate(size).rstrip("px"))
+    toggle = page.get_by_role("button", name="Larger text")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    assert float(page.evaluate(size).rstrip("px")) >= before * 1.3
+    page.reload()
+    page.wait_for_selector(".sk-join")
+    assert page.get_by_role("button", name="Larger text").get_attribute("aria-pressed") == "true"
+    page.get_by_role("button", name="Larger text").click()  # leave the browser as it was
