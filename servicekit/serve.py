@@ -33,7 +33,6 @@ __all__ = [
     "VOILA_TEMPLATE_DIR",
     "VoilaNotReady",
     "free_port",
-    "run_voila",
     "start_voila",
     "stop",
     "voila_command",
@@ -57,8 +56,6 @@ themes other than its built-in light and dark ones.
 
 VOILA_TEMPLATE = "servicekit"
 """The name Voila knows the servicekit template by (``--template``)."""
-
-DEFAULT_PORT = 8866
 
 
 class VoilaNotReady(RuntimeError):
@@ -219,49 +216,6 @@ def stop(proc: subprocess.Popen[bytes], timeout: float = 10.0) -> int:
     return proc.returncode
 
 
-def run_voila(
-    *,
-    port: int = DEFAULT_PORT,
-    host: str = "127.0.0.1",
-    notebook_dir: Path = NOTEBOOK_DIR,
-    open_browser: bool = False,
-    extra: Sequence[str] = (),
-    ready_timeout: float = 120.0,
-    key: str = "",
-) -> int:
-    """Serve in the foreground until Ctrl-C or until Voila exits; return an exit code for the CLI.
-
-    Prints the address once the server answers, e.g.
-    ``servicekit is serving the workshop at http://127.0.0.1:8866/``, then the facilitator's
-    start page (with ``key``, the facilitator's key) and the participants' page. Voila's own
-    log goes to stderr.
-    """
-    url = f"http://{_url_host(host)}:{port}/"
-    proc = start_voila(port=port, host=host, notebook_dir=notebook_dir, extra=extra)
-    try:
-        try:
-            wait_until_ready(url, timeout=ready_timeout, proc=proc)
-        except VoilaNotReady as error:
-            print(f"servicekit could not start Voila: {error}", file=sys.stderr)
-            return proc.poll() or 1
-        print(f"servicekit is serving the workshop at {url}", flush=True)
-        query = f"?key={key}" if key else ""
-        start_page = f"{url}voila/render/start.ipynb{query}"
-        print(f"Facilitator's start page: {start_page}", flush=True)
-        if open_browser:
-            import webbrowser
-
-            webbrowser.open(start_page)
-        print(f"Participants' page: {url}voila/render/participant.ipynb", flush=True)
-        print("Press Ctrl-C to stop.", flush=True)
-        return proc.wait()
-    except KeyboardInterrupt:
-        print("\nservicekit is stopping the server.", flush=True)
-        return 0
-    finally:
-        stop(proc)
-
-
 def voila_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
     """Return ``base`` (default: this process's environment) with servicekit's templates on ``JUPYTER_PATH``.
 
@@ -289,10 +243,3 @@ def _check_sources(notebook_dir: Path) -> None:
 def _signal_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, sig)
-
-
-def _url_host(host: str) -> str:
-    """The host as written in a URL: a wildcard address is shown as 127.0.0.1, IPv6 in brackets."""
-    if host in {"", "0.0.0.0", "::"}:
-        return "127.0.0.1"
-    return f"[{host}]" if ":" in host else host
