@@ -4,10 +4,11 @@
 same way in a workshop and under test. It imports only the standard library: the CLI loads it on every call.
 
 The server is Voila in directory mode on :data:`NOTEBOOK_DIR`, rendered with the ``servicekit`` Voila template
-(Voila's ``lab`` page with nothing fetched from another host), and with idle-kernel culling switched on. Culling
-matters: Voila keeps the kernel of a page reached by a direct link (a QR code, a bookmark) after the page closes,
-because the page's shutdown request is refused (voila issue #1458). Without culling every participant's
-reload would leave a kernel of 50-160 MiB behind for the rest of the day.
+(Voila's ``lab`` page with nothing fetched from another host), and with idle-kernel culling switched on.
+Voila's own page cannot shut its kernel down when it closes (the request is refused for want of an
+``_xsrf`` cookie, voila issue #1458); the servicekit template sets that cookie, so a closed or reloaded page
+frees its kernel at once. Culling is the second line: a phone that drops off the wifi sends nothing on its
+way out, and its kernel goes after ``cull_idle_seconds`` without a connection.
 
 The child inherits the environment, so kernels see ``SERVICEKIT_DB`` and ``SERVICEKIT_WORKSHOP``.
 """

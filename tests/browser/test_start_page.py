@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,7 @@ import pytest
 from .harness import CULL_IDLE_SECONDS, CULL_INTERVAL_SECONDS, RequestLog, VoilaServer
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Page
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 pytestmark = pytest.mark.browser
 
@@ -75,15 +76,49 @@ def test_guard_catches_requests_to_other_hosts(
     RequestLog(["http://127.0.0.1:8866/voila/", "ws://localhost:8866/api", "data:,x"]).check()
 
 
+# Long enough for a kernel's shutdown on a busy machine, well short of culling's idle time: a kernel
+# gone within it was shut down by its page, not culled.
+SHUTDOWN_SECONDS = CULL_IDLE_SECONDS - 8
+
+
 @pytest.mark.slow
-def test_closed_page_leaves_no_kernel(page: Page, voila_server: VoilaServer) -> None:
-    """Voila keeps a direct link's kernel after the page closes (voila#1458); culling must remove it."""
+def test_closed_page_frees_its_kernel_at_once(page: Page, voila_server: VoilaServer) -> None:
+    """Closing a page reached by a direct link shuts its kernel down (Voila alone refuses, voila#1458)."""
     open_start_page(page, voila_server)
     kernel_id = kernel_id_of(page)
     assert voila_server.kernel_exists(kernel_id)
     assert voila_server.kernel_pids(), "Voila reports the kernel but runs no kernel process"
 
     page.goto("about:blank")  # closing a context would not fire the page's unload handlers
+
+    voila_server.wait_until_kernel_gone(kernel_id, timeout=SHUTDOWN_SECONDS)
+
+
+@pytest.mark.slow
+def test_reload_frees_the_previous_kernel(page: Page, voila_server: VoilaServer) -> None:
+    open_start_page(page, voila_server)
+    first = kernel_id_of(page)
+    page.reload()
+    page.wait_for_selector(".sk-start")
+    second = kernel_id_of(page)
+    assert second != first
+    deadline = time.monotonic() + SHUTDOWN_SECONDS
+    while voila_server.kernel_exists(first) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not voila_server.kernel_exists(first), "the reloaded page's old kernel is still running"
+    assert voila_server.kernel_exists(second)
+    page.goto("about:blank")
+    voila_server.wait_until_kernel_gone(second, timeout=SHUTDOWN_SECONDS)
+
+
+@pytest.mark.slow
+def test_vanished_page_is_culled(browser: Browser, voila_server: VoilaServer) -> None:
+    """A phone that drops off the wifi sends nothing on its way out; culling frees its kernel."""
+    context = browser.new_context()
+    page = context.new_page()
+    open_start_page(page, voila_server)
+    kernel_id = kernel_id_of(page)
+    context.close()  # no unload handlers run: the kernel is told nothing
 
     # Culling waits for the idle time, then for the next check; the rest is slack for a busy machine.
     voila_server.wait_until_kernel_gone(
