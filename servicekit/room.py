@@ -26,7 +26,8 @@ from .models.room import Timer, Vote, VoteOption, check_target
 
 if TYPE_CHECKING:
     from .journal import Journal, Operation
-    from .models import WorkshopState
+    from .models import FiveWhys, WorkshopState
+    from .models.five_whys import WhyNode
     from .models.workshop import Participant
 
 __all__ = ["RoomIntents"]
@@ -43,6 +44,22 @@ class RoomIntents:
         def _commit(self, kind: str, payload: dict[str, Any]) -> Operation | None: ...
 
         def refresh(self) -> bool: ...
+
+        actor: str
+
+        def tree(self, tree_id: str) -> FiveWhys: ...
+
+        def add_why(
+            self,
+            tree_id: str,
+            parent_id: str | None,
+            answer: str,
+            *,
+            evidence: str = "",
+            confidence: str = "opinion",
+            lens: str | None = None,
+            node_id: str | None = None,
+        ) -> str: ...
 
         def join(
             self,
@@ -153,6 +170,34 @@ class RoomIntents:
         """Say that a participant is done (or not any more) with what the room is on."""
         payload = {"target": check_target("target", target), "participant": participant_id}
         self._commit("room.done", {**payload, "done": done})
+
+    # -- what participants see and add ---------------------------------------------------------------
+    def visible_whys(self, participant_id: str, tree_id: str) -> list[WhyNode]:
+        """The answers of a tree a participant may see: their own, and everyone's once revealed."""
+        nodes = self.tree(tree_id).visible_nodes()
+        control = self.state.room.control(f"five_whys:{tree_id}")
+        if control.state == "hidden":
+            return []
+        return nodes if control.revealed else [n for n in nodes if n.author == participant_id]
+
+    def contribute_why(
+        self, tree_id: str, parent_id: str | None, answer: str, *, evidence: str = ""
+    ) -> str:
+        """A participant's answer (the handle's ``actor``): while the tree is open, under one they see.
+
+        Participant pages go through here rather than :meth:`add_why`, so a page cannot add to
+        a closed or hidden tree, or answer under another participant's unrevealed answer.
+        """
+        if self.state.room.control(f"five_whys:{tree_id}").state != "open":
+            raise AccessDenied(
+                "This tree is not open for answers now. The facilitator opens it when it is time."
+            )
+        seen = {n.id for n in self.visible_whys(self.actor, tree_id)}
+        if parent_id is not None and parent_id not in seen:
+            raise AccessDenied(
+                "You can answer under the problem or an answer you can see. Pick one from 'Under'."
+            )
+        return self.add_why(tree_id, parent_id, answer, evidence=evidence)
 
     # -- dot votes -------------------------------------------------------------------------------------
     def add_vote(

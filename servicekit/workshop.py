@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .errors import Conflict, InvalidInput, NotFound
+from .errors import AccessDenied, Conflict, InvalidInput, NotFound
 from .journal import SNAPSHOT_EVERY, Journal, Operation
 from .models import FiveWhys, JourneyMap, Survey, WorkshopState, apply, new_id
 from .models.journey import Handover, handover_key
@@ -25,7 +25,7 @@ from .room import RoomIntents
 if TYPE_CHECKING:
     from .journey_templates import JourneyTemplate
 
-__all__ = ["Workshop", "create_workshop", "open_workshop"]
+__all__ = ["Workshop", "create_workshop", "open_workshop", "workshop_for_code"]
 
 Listener = Callable[["Workshop", list[Operation]], None]
 # (kind, payload, new state, inverse) of an operation about to be stored
@@ -64,6 +64,31 @@ def open_workshop(
             raise NotFound(f"No workshop in {journal.path} yet. Create one with 'servicekit new'.")
         slug = stored[0]["slug"]
     return Workshop(journal, slug, actor=actor, owns_journal=not isinstance(db, Journal))
+
+
+def workshop_for_code(code: str, *, db: Journal | str | os.PathLike[str] | None = None) -> str:
+    """The slug of the stored workshop whose join code is ``code`` (typed on a phone).
+
+    Participants join whichever workshop the facilitator is running by typing the code on
+    the screen, so the participants' page needs no workshop of its own. Case and spaces
+    are ignored. Should two workshops share a code, the one changed most recently wins.
+    """
+    typed = "".join(str(code).split()).upper()
+    if not typed:
+        raise InvalidInput("Type the join code shown on the screen.")
+    journal = _journal(db)
+    try:
+        for row in journal.workshops():  # most recently changed first
+            state, _seq = journal.rebuild(row["slug"])
+            if secrets.compare_digest(state.join_code, typed):
+                return str(row["slug"])
+    finally:
+        if journal is not db:
+            journal.close()
+    raise AccessDenied(
+        f"{typed!r} is not the code of a workshop here. Check the code on the screen "
+        "(capital letters and digits) and try again."
+    )
 
 
 def create_workshop(

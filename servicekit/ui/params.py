@@ -1,8 +1,10 @@
 """Parameters from the page's address, e.g. ``survey.ipynb?survey=anon-check``.
 
 Voila hands a page's query string to its kernel as ``QUERY_STRING``. A kernel
-started ahead of time (Voila's preheated pool) has no query string, so a page
-served that way falls back to the notebook's own parameters.
+started ahead of time (Voila's preheated pool) runs the notebook before anyone asks
+for the page; the first :func:`page_param` call in such a kernel waits there until a
+page takes the kernel and Voila passes its address on. Everything above that call
+(the imports) has run ahead, which is what preheating is for.
 """
 
 from __future__ import annotations
@@ -25,8 +27,18 @@ def page_param(name: str, default: str | None = None) -> str | None:
     ('anon', 'x')
     >>> del os.environ["QUERY_STRING"]
     """
+    if os.environ.get("VOILA_PREHEAT") == "True" and "QUERY_STRING" not in os.environ:
+        _wait_for_request()
     values = parse_qs(os.environ.get("QUERY_STRING", "")).get(name)
     return values[-1] if values else default
+
+
+def _wait_for_request() -> None:
+    """In a preheated kernel: wait until a page takes it, then read the request's details."""
+    from voila.utils import wait_for_request
+
+    wait_for_request()
+    os.environ.setdefault("QUERY_STRING", "")  # asked once, even for an address with no query
 
 
 def facilitator_workshop(workshop: str | None, key: str | None) -> Workshop:

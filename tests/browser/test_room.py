@@ -40,7 +40,7 @@ def test_a_participant_joins_rejoins_after_a_reload_and_follows_the_room(
     page.wait_for_selector(".sk-join")
     page.get_by_label("Join code").fill("WRONG9")
     page.get_by_role("button", name="Join").click()
-    page.wait_for_selector(".sk-messages :text('is not the code of this workshop')")
+    page.wait_for_selector(".sk-messages :text('is not the code of a workshop here')")
 
     page.get_by_label("Join code").fill(facilitator.state.join_code.lower())
     page.get_by_label("Your name").fill("Room test <b>Ana</b>")

@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import ipywidgets as widgets
+import pytest
 from helpers import find, type_into
 
 from servicekit import Workshop, open_workshop
+from servicekit.errors import AccessDenied
 from servicekit.journal import Journal
 from servicekit.ui.apps.participant import ParticipantApp
 from servicekit.ui.views.common import MessageArea
@@ -16,13 +18,18 @@ from servicekit.ui.views.room import RoomPanel
 
 
 def _phone(ws: Workshop, db_path: Path) -> ParticipantApp:
-    return ParticipantApp(open_workshop(ws.slug, db=Journal(db_path), actor="participant-page"))
+    return ParticipantApp(Journal(db_path))
 
 
 def _join(app: ParticipantApp, code: str, name: str = "Ana") -> None:
     type_into(app.code, code)
     type_into(app.name, name)
     find(app.widget, widgets.Button, description="Join")[0].click()
+
+
+def _text(box: widgets.Widget) -> str:
+    """Everything a box shows as HTML, to look for words in."""
+    return " ".join(str(w.value) for w in find(box, widgets.HTML))
 
 
 def _room(ws: Workshop) -> RoomPanel:
@@ -32,14 +39,14 @@ def _room(ws: Workshop) -> RoomPanel:
 def test_a_wrong_code_says_so_and_the_right_one_signs_in(ws: Workshop, db_path: Path) -> None:
     phone = _phone(ws, db_path)
     _join(phone, "NOPE99")
-    assert "is not the code of this workshop" in phone.messages.widget.value
+    assert "is not the code of a workshop here" in phone.messages.widget.value
     assert phone.participant is None and phone.main.layout.display == "none"
     _join(phone, ws.state.join_code.lower())
     assert phone.participant is not None
     assert phone.join_box.layout.display == "none" and phone.main.layout.display is None
     saved = json.loads(phone.sign_in.save)
     assert saved["participant"] == phone.participant and len(saved["token"]) == 32
-    assert "Waiting for the facilitator" in phone.body.children[0].value
+    assert "Waiting for the facilitator" in _text(phone.body)
 
 
 def test_a_reload_rejoins_with_the_saved_sign_in(ws: Workshop, db_path: Path) -> None:
@@ -49,7 +56,7 @@ def test_a_reload_rejoins_with_the_saved_sign_in(ws: Workshop, db_path: Path) ->
     reloaded = _phone(ws, db_path)
     reloaded.sign_in.stored = saved  # what the browser sends from its storage
     assert reloaded.participant == phone.participant
-    forged = json.dumps({"participant": phone.participant, "token": "0" * 32})
+    forged = json.dumps({"workshop": ws.slug, "participant": phone.participant, "token": "0" * 32})
     stranger = _phone(ws, db_path)
     stranger.sign_in.stored = forged
     assert stranger.participant is None and stranger.sign_in.save == "", "a bad sign-in is dropped"
@@ -67,14 +74,38 @@ def test_the_room_follows_the_facilitator_and_votes(ws: Workshop, db_path: Path)
     # The facilitator shows the tree: the phone can add an answer; others' answers stay hidden.
     find(panel.widget, widgets.Button, description="Show now")[0].click()
     phone.ws.refresh()
-    assert "Why? Quotes wait 3 days" in phone.body.children[0].value
-    assert not find(phone.body, widgets.HTML, "sk-answers") and "Managers" not in str(
-        [c.value for c in find(phone.body, widgets.HTML)]
-    )
+    assert "Why? Quotes wait 3 days" in _text(phone.body)
+    assert "Managers" not in _text(phone.body) and "Nobody may sign" not in _text(phone.body)
     why = find(phone.body, widgets.Text, "sk-why")[0]
     type_into(why, "Signing limits were never set")
     ws.refresh()
     assert "Signing limits were never set" in [n.answer for n in ws.tree(tid).visible_nodes()]
+    assert "Signing limits were never set" in _text(phone.body), "your own answers are listed"
+    assert why.value == "", "the box is ready for the next answer"
+
+    # Someone else answers while this phone is typing: the boxes stay (a redrawn box would lose
+    # what the browser holds before Enter), and so does what they hold.
+    evidence = find(phone.body, widgets.Text, description="Evidence")[0]
+    evidence.value = "Half-typed"
+    ws.add_why(tid, None, "A third answer")
+    phone.ws.refresh()
+    assert find(phone.body, widgets.Text, "sk-why")[0] is why
+    assert find(phone.body, widgets.Text, description="Evidence")[0].value == "Half-typed"
+    assert "A third answer" not in _text(phone.body)
+
+    # Revealed: everyone's answers, and answering under them.
+    ws.set_control(f"five_whys:{tid}", revealed=True)
+    phone.ws.refresh()
+    assert "Managers are on the road" in _text(phone.body) and "(yours)" in _text(phone.body)
+    under = find(phone.body, widgets.Dropdown)[0]
+    assert "Managers are on the road" in [label for label, _ in under.options]
+
+    # Closed: the form goes, and the workshop refuses a page that tries anyway.
+    ws.set_control(f"five_whys:{tid}", state="closed")
+    phone.ws.refresh()
+    assert "closed for new answers" in _text(phone.body)
+    with pytest.raises(AccessDenied, match="not open for answers"):
+        phone.ws.contribute_why(tid, None, "Sneaked in")
 
     # I'm done is counted on the facilitator's panel.
     phone.done.value = True
@@ -86,7 +117,7 @@ def test_the_room_follows_the_facilitator_and_votes(ws: Workshop, db_path: Path)
     panel.vote_dots.value = 2
     find(panel.widget, widgets.Button, description="Start dot vote")[0].click()
     phone.ws.refresh()
-    assert "You have <b>2</b> of 2 dots left" in phone.body.children[0].value
+    assert "You have <b>2</b> of 2 dots left" in _text(phone.body)
     plus = find(phone.body, widgets.Button, description="+")
     assert len(plus) == 1, "one option: the one root cause"
     plus[0].click()
@@ -138,9 +169,9 @@ def test_the_participant_page_loads_no_heavy_library(tmp_path: Path) -> None:
         "ws = create_workshop('x', 'X')\n"
         "tid = ws.add_tree('P')\n"
         "ws.add_vote('V', [{'id': 'a', 'label': 'A'}], show=True)\n"
-        "app = ParticipantApp(ws)\n"
+        "app = ParticipantApp(ws.journal)\n"
         "pid, token = ws.join_with_code(ws.state.join_code, 'Ana')\n"
-        "app._rejoin(pid, token)\n"
+        "app._rejoin('x', pid, token)\n"
         "ws.show(f'five_whys:{tid}')\n"
         "print(sorted({'pandas', 'altair', 'networkx', 'yaml', 'vl_convert'} & set(sys.modules)))\n"
     )
@@ -204,3 +235,73 @@ def test_a_questionnaire_join_is_remembered_and_a_team_is_asked_once(
     assert ws.state.participants[phone.participant].department == "Ops"
     assert ws.state.participants[phone.participant].name == "Ana"
     assert json.loads(page.sign_in.save)["participant"] == phone.participant
+
+
+def test_the_code_picks_the_workshop(ws: Workshop, db_path: Path) -> None:
+    from servicekit import create_workshop
+
+    other = create_workshop("other-room", "Other room", db=Journal(db_path))
+    phone = _phone(ws, db_path)
+    _join(phone, f" {other.state.join_code.lower()} ")
+    assert phone.ws is not None and phone.ws.slug == "other-room"
+    assert json.loads(phone.sign_in.save)["workshop"] == "other-room"
+    assert "Other room" in phone.who.value
+    reloaded = _phone(ws, db_path)
+    reloaded.sign_in.stored = phone.sign_in.save
+    assert reloaded.ws is not None and reloaded.ws.slug == "other-room"
+
+    only = ParticipantApp(Journal(db_path), workshop=ws.slug)  # a page for one workshop
+    _join(only, other.state.join_code)
+    assert only.participant is None and "is not the code of this workshop" in _text(only.widget)
+    only.sign_in.stored = phone.sign_in.save
+    assert only.participant is None and only.sign_in.save == "", "another room's sign-in is dropped"
+
+
+def test_the_questionnaire_is_answered_on_the_page(ws: Workshop, db_path: Path) -> None:
+    sid = ws.add_survey(
+        "Check",
+        [],
+        [{"id": "q", "text": "Handovers are clear", "kind": "scale"}],
+        survey_id="s",
+    )
+    phone = _phone(ws, db_path)
+    type_into(phone.department, "Sales")
+    _join(phone, ws.state.join_code)
+    ws.show(f"survey:{sid}")
+    phone.ws.refresh()
+    scale = find(phone.body, widgets.ToggleButtons) or find(phone.body, widgets.Dropdown)
+    assert scale, "the question is on the participant's page"
+    scale[0].value = 4
+    ws.refresh()
+    [respondent] = ws.survey(sid).respondents.values()
+    assert respondent.participant == phone.participant and respondent.department == "Sales"
+    assert ws.survey(sid).answer(respondent.id, "q").value == 4
+    assert "How the room answered" not in _text(phone.body)
+
+    ws.set_control(f"survey:{sid}", revealed=True)
+    phone.ws.refresh()
+    assert "How the room answered" in _text(phone.body) and "4: <b>1</b>" in _text(phone.body)
+
+    ws.set_control(f"survey:{sid}", state="closed")
+    phone.ws.refresh()
+    assert "The questionnaire is closed" in _text(phone.body)
+
+    anon = ws.add_survey("Anon", [], [{"id": "q", "text": "Q", "kind": "open"}], anonymous=True)
+    ws.show(f"survey:{anon}")
+    phone.ws.refresh()
+    assert "survey.ipynb?survey=" in _text(phone.body) and "anonymous" in _text(phone.body)
+
+
+def test_a_journey_shows_its_steps_once_revealed(ws: Workshop, db_path: Path) -> None:
+    jid = ws.add_journey("Onboarding", [{"id": "s1", "name": "Sign-up"}], ["Sales"])
+    ws.add_step(jid, "actual", "Fill in <the form>", stage="s1", owner="Sales", friction=5)
+    phone = _phone(ws, db_path)
+    _join(phone, ws.state.join_code)
+    ws.show(f"journey:{jid}")
+    phone.ws.refresh()
+    assert "mapping this journey on the main screen" in _text(phone.body)
+    assert "the form" not in _text(phone.body)
+    ws.set_control(f"journey:{jid}", revealed=True)
+    phone.ws.refresh()
+    shown = _text(phone.body)
+    assert "Fill in &lt;the form&gt; · Sales" in shown and "friction 5/5" in shown

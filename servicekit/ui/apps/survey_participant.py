@@ -37,7 +37,9 @@ def _scale_options(question: Question) -> list[tuple[str, int]]:
 class SurveyParticipantApp:
     """One participant's questionnaire page; ``widget`` is what the page shows."""
 
-    def __init__(self, ws: Workshop, survey_id: str | None = None) -> None:
+    def __init__(
+        self, ws: Workshop, survey_id: str | None = None, *, participant: str | None = None
+    ) -> None:
         self.ws = ws
         self.survey_id = survey_id if survey_id is not None else next(iter(ws.state.surveys), None)
         self.respondent: str | None = None
@@ -85,17 +87,23 @@ class SurveyParticipantApp:
         self.answer_box.add_class("sk-answering")
         self.answer_box.layout.display = "none"
         title = widgets.HTML(f"<h1 class='sk-title'>{esc(survey.title)}</h1>")
+        self._fields: dict[str, tuple[widgets.Widget, widgets.Widget | None]] = {}
         # The sign-in the participant page (or an earlier visit) left in this browser: a person
         # who joined once goes straight to their answers, after a reload too.
         self.sign_in = SignIn(workshop=ws.slug)
         if not survey.anonymous:
             self.sign_in.on_stored(guard(self._resume))
-        self.widget = widgets.VBox(
-            [title, self.messages.widget, self.join_box, self.answer_box, self.sign_in]
-        )
+        parts = [title, self.messages.widget, self.join_box, self.answer_box]
+        self.widget = widgets.VBox(parts if participant else [*parts, self.sign_in])
         self.widget.add_class("sk-survey-participant")
-        self._fields: dict[str, tuple[widgets.Widget, widgets.Widget | None]] = {}
         ws.on_change(lambda _ws, _ops: self._refresh_status())
+        if participant is not None:  # signed in already, on the participant's page
+            if survey.anonymous:
+                raise AccessDenied(
+                    "This questionnaire is anonymous: open it on its own page, so your answers "
+                    "are not linked to you."
+                )
+            self._carry_on(participant)
 
     # -- joining -----------------------------------------------------------------------------
     def _survey(self) -> Survey:
@@ -126,7 +134,7 @@ class SurveyParticipantApp:
             self.respondent = self.ws.add_respondent(
                 survey.id, department=department, role=self.role.value.strip(), participant=pid
             )
-            self.sign_in.keep(pid, self.ws.participant_token(pid))
+            self.sign_in.keep(self.ws.slug, pid, self.ws.participant_token(pid))
         self._answering()
 
     def _name(self) -> str:
@@ -134,12 +142,17 @@ class SurveyParticipantApp:
         person = self.ws.state.participants.get(self._person or "")
         return person.name if person else ""
 
-    def _resume(self, participant: str, token: str) -> None:
-        """Carry on as the participant a saved sign-in names: their respondent, or a new one."""
+    def _resume(self, _workshop: str, participant: str, token: str) -> None:
+        """Carry on as the participant a saved sign-in names, if it is theirs."""
         try:
-            person = self.ws.rejoin(participant, token)
+            self.ws.rejoin(participant, token)
         except AccessDenied:
             return  # not for this workshop: the join form stays
+        self._carry_on(participant)
+
+    def _carry_on(self, participant: str) -> None:
+        """Answer as ``participant`` (signed in): their respondent, or a new one."""
+        person = self.ws.state.participants[participant]
         survey = self._survey()
         self.ws.actor = person.id
         mine = [r.id for r in survey.respondents.values() if r.participant == person.id]

@@ -76,7 +76,7 @@ class Countdown(anywidget.AnyWidget):
 _SIGN_IN = """
 function render({ model, el }) {
   el.style.display = "none";
-  const key = "servicekit:" + model.get("workshop");
+  const key = "servicekit:sign-in";
   let stored = "";
   try { stored = window.localStorage.getItem(key) || ""; } catch (e) { stored = ""; }
   model.set("stored", stored || "{}");
@@ -93,29 +93,43 @@ export default { render };
 
 
 class SignIn(anywidget.AnyWidget):
-    """A participant's sign-in, kept in the browser so a reload or a lost wifi rejoins them."""
+    """A participant's sign-in, kept in the browser so a reload or a lost wifi rejoins them.
+
+    The browser keeps one sign-in (workshop, participant id, signed token): the last room
+    this phone joined. ``workshop`` set means only a sign-in for that workshop is reported.
+    """
 
     _esm = _SIGN_IN
     workshop = traitlets.Unicode("").tag(sync=True)
     stored = traitlets.Unicode("").tag(sync=True)
     save = traitlets.Unicode("").tag(sync=True)
 
-    def on_stored(self, callback: Callable[[str, str], None]) -> None:
-        """Call ``callback(participant id, token)`` when the browser reports a saved sign-in."""
+    def on_stored(self, callback: Callable[[str, str, str], None]) -> None:
+        """Call ``callback(workshop, participant id, token)`` when the browser reports a saved sign-in."""
 
         def read(change: dict[str, Any]) -> None:
             try:
                 data = json.loads(change["new"] or "{}")
             except ValueError:
                 data = {}
-            if isinstance(data, dict) and data.get("participant") and data.get("token"):
-                callback(str(data["participant"]), str(data["token"]))
+            if not isinstance(data, dict) or not all(
+                isinstance(data.get(k), str) and data[k]
+                for k in ("workshop", "participant", "token")
+            ):
+                return
+            if self.workshop and data["workshop"] != self.workshop:
+                return
+            callback(data["workshop"], data["participant"], data["token"])
 
         self.observe(read, names="stored")
 
-    def keep(self, participant: str, token: str) -> None:
+    def keep(self, workshop: str, participant: str, token: str) -> None:
         """Ask the browser to remember this sign-in."""
-        self.save = json.dumps({"participant": participant, "token": token})
+        self.save = json.dumps({"workshop": workshop, "participant": participant, "token": token})
+
+    def forget(self) -> None:
+        """Ask the browser to drop the sign-in (one for another database, or a stale one)."""
+        self.save = ""
 
 
 def exercise_targets(ws: Workshop) -> list[tuple[str, str]]:
