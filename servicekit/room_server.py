@@ -23,7 +23,7 @@ import shutil
 import socket
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,6 +140,7 @@ def run_room(
     host_shown = "127.0.0.1" if facilitator_host in ("", "0.0.0.0", "::") else facilitator_host
     start_page = f"http://{host_shown}:{port}/voila/render/start.ipynb?key={key}"
     procs = []
+    restore = _stop_on_hangup()
     try:
         procs.append(start_voila(port=port, host=facilitator_host, extra=extra))
         procs.append(
@@ -184,3 +185,27 @@ def run_room(
         for proc in procs:
             stop(proc)
         shutil.rmtree(folder, ignore_errors=True)
+        restore()
+
+
+def _stop_on_hangup() -> Callable[[], None]:
+    """Treat SIGTERM and SIGHUP (a closed terminal, a logout) like Ctrl-C; return the undo.
+
+    Without this the servers, which run in their own process groups so that Ctrl-C reaches
+    servicekit alone, would outlive a terminal window closed on them.
+    """
+    import signal
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {}
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
+            previous[signum] = signal.signal(signum, interrupt)
+
+    def restore() -> None:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+    return restore

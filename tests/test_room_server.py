@@ -128,3 +128,48 @@ def test_facilitator_pages_listen_on_this_laptop_only(room: dict[str, object]) -
     assert (
         _get(f"http://{address}:{room['participant_port']}/voila/render/participant.ipynb") == 200
     )
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def test_a_closed_terminal_stops_both_servers(tmp_path: Path) -> None:
+    """SIGTERM or SIGHUP to servicekit (a terminal closed on it) stops its Voila servers too."""
+    env = {**os.environ, "SERVICEKIT_DB": str(tmp_path / "s.db")}
+    env.pop("SERVICEKIT_WORKSHOP", None)
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "servicekit", "serve", "--sample", "--pool-size", "0",
+                "--port", str(free_port()), "--participant-port", str(free_port()),
+            ],
+            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 180
+            while "Press Ctrl-C" not in log.read_text() and time.monotonic() < deadline:
+                assert proc.poll() is None, log.read_text()[-3000:]
+                time.sleep(0.5)
+            servers = _children(proc.pid)
+            assert len(servers) == 2, servers
+            proc.send_signal(signal.SIGHUP)  # to servicekit alone, as a closing terminal does
+            assert proc.wait(timeout=60) == 0
+            for pid in servers:
+                assert (
+                    not Path(f"/proc/{pid}").exists()
+                    or "Z" in (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0])
+                ), f"Voila {pid} outlived servicekit"
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)

@@ -44,12 +44,13 @@ def _wait_for_request() -> None:
 def facilitator_workshop(workshop: str | None, key: str | None) -> Workshop:
     """Open ``workshop`` for a facilitator page, refusing it without the facilitator's key.
 
-    ``key`` defaults to ``?key=...`` in the page address: the address ``servicekit serve``
-    prints, and the links between facilitator pages, carry it.
+    ``workshop`` defaults to ``?workshop=...`` in the page address, then as for
+    :func:`~servicekit.open_workshop`. ``key`` defaults to ``?key=...``: the address
+    ``servicekit serve`` prints, and the links between facilitator pages, carry it.
     """
     from ..workshop import open_workshop
 
-    ws = open_workshop(workshop)
+    ws = open_workshop(workshop or page_param("workshop"))
     try:
         ws.check_facilitator(key if key is not None else page_param("key"))
     except Exception:

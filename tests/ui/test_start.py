@@ -77,9 +77,26 @@ def test_each_exercise_links_to_its_page(db: Path) -> None:
     ws.add_journey("Order to cash", journey_id="order:cash")
     key = _key("links")
     text = _find(start_app("links", key=key), widgets.HTML, "sk-summary")[0].value
-    assert f'href="five_whys.ipynb?tree={tid}&amp;key={key}"' in text
-    assert f'href="survey_dashboard.ipynb?survey={sid}&amp;key={key}"' in text
-    assert f'href="journey_map.ipynb?journey=order%3Acash&amp;key={key}"' in text
+    assert f'href="five_whys.ipynb?workshop=links&amp;tree={tid}&amp;key={key}"' in text
+    assert f'href="survey_dashboard.ipynb?workshop=links&amp;survey={sid}&amp;key={key}"' in text
+    assert f'href="journey_map.ipynb?workshop=links&amp;journey=order%3Acash&amp;key={key}"' in text
+    assert f'href="five_whys.ipynb?workshop=links&amp;key={key}">Start a Five Whys tree' in text
+
+
+def test_exercise_pages_open_the_workshop_their_address_names(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second workshop's links lead to its own pages, whatever the server was started with."""
+    from servicekit.ui.apps.five_whys import five_whys_app
+
+    create_workshop("first", "First").add_tree("The first workshop's tree")
+    second = create_workshop("second", "Second")
+    second.add_tree("The second workshop's tree")
+    monkeypatch.setenv("SERVICEKIT_WORKSHOP", "first")
+    monkeypatch.setenv("QUERY_STRING", f"workshop=second&key={_key('second')}")
+    page = five_whys_app(live=False)
+    shown = " ".join(str(w.options) for w in _find(page, widgets.Dropdown))
+    assert "The second workshop's tree" in shown and "The first workshop's tree" not in shown
 
 
 def test_export_with_a_broken_branding_file_says_why(db: Path, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 import ipywidgets as widgets
 
+from ...models import WorkshopState
 from ...workshop import Workshop
 from ..live import follow
 from ..params import facilitator_workshop, page_param
@@ -51,7 +52,7 @@ def _summary(ws: Workshop) -> str:
                 "Five Whys",
                 tree.problem,
                 f"{len(tree.visible_nodes())} answers, {roots} root causes",
-                _page("five_whys", tree=tree.id, key=key),
+                _page("five_whys", workshop=ws.slug, tree=tree.id, key=key),
             )
         )
     for survey in s.surveys.values():
@@ -61,7 +62,7 @@ def _summary(ws: Workshop) -> str:
                 "Questionnaire",
                 survey.title,
                 f"{len(survey.respondents)} respondents, {state}",
-                _page("survey_dashboard", survey=survey.id, key=key),
+                _page("survey_dashboard", workshop=ws.slug, survey=survey.id, key=key),
             )
         )
     for journey in s.journeys.values():
@@ -76,13 +77,17 @@ def _summary(ws: Workshop) -> str:
                 "Journey map",
                 journey.name,
                 ", ".join(parts),
-                _page("journey_map", journey=journey.id, key=key),
+                _page("journey_map", workshop=ws.slug, journey=journey.id, key=key),
             )
         )
     items = "".join(
         f'<tr><td>{esc(kind)}</td><td><a href="{esc(href)}">{esc(name)}</a></td>'
         f"<td>{esc(detail)}</td></tr>"
         for kind, name, detail, href in rows
+    )
+    new_tree = _page("five_whys", workshop=ws.slug, key=key)
+    start_more = (
+        f'<p class="sk-new-exercise"><a href="{esc(new_tree)}">Start a Five Whys tree</a></p>'
     )
     table = (
         f'<table class="sk-exercises"><thead><tr><th>Exercise</th><th>Topic</th><th>So far</th></tr></thead>'
@@ -99,8 +104,18 @@ def _summary(ws: Workshop) -> str:
         f"{_join_link()}"
         f'<p class="sk-participants">{len(s.participants)} participants'
         f"{' from ' + esc(', '.join(departments)) if departments else ''}</p>"
-        f"{table}"
+        f"{_names(s)}"
+        f"{table}{start_more}"
     )
+
+
+def _names(s: WorkshopState) -> str:
+    """Who joined, as the room would say it: name (team), in the order they arrived."""
+    names = [
+        f"{p.name or 'someone'}{f' ({p.department})' if p.department else ''}"
+        for p in s.participants.values()
+    ]
+    return f'<p class="sk-names">{esc(", ".join(names))}</p>' if names else ""
 
 
 def start_app(

@@ -310,6 +310,7 @@ class RoomPanel:
                         [
                             widgets.HTML(
                                 f"<b>{esc(vote.title)}</b> · {voters} voted, {placed} dots"
+                                f" · {room.done_count(f'vote:{vid}')} done"
                                 f"{'' if vote.is_open else ' · closed'}"
                             ),
                             widgets.HBox([toggle_open, toggle_shown, show]),
