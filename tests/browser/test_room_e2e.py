@@ -230,3 +230,29 @@ def test_a_facilitator_and_five_phones_run_a_session(
         phone.goto("about:blank")
     desk.goto("about:blank")
     desk_log.check()
+
+
+def test_an_anonymous_questionnaire_opens_on_a_preheated_page(
+    room: Room, new_guarded_context: NewContext
+) -> None:
+    """The participants' server preheats kernels; the questionnaire page still gets its address."""
+    from servicekit import create_workshop
+
+    ws = create_workshop("pulse-check", "Pulse check", db=room.db)
+    ws.add_survey("First questionnaire", [], [{"id": "q", "text": "Q?", "kind": "open"}])
+    sid = ws.add_survey(
+        "Anonymous pulse", [], [{"id": "q", "text": "What slows you down?", "kind": "open"}],
+        anonymous=True,
+    )  # fmt: skip
+    ws.show(f"survey:{sid}")
+    context, _log = new_guarded_context()
+    phone = context.new_page()
+    _join(phone, room, ws.state.join_code, "Pulse person", "Ops")
+    with context.expect_page() as opened:
+        phone.get_by_role("link", name="Open the questionnaire").click()
+    survey_page = opened.value
+    survey_page.wait_for_selector(".sk-survey-participant .sk-title")
+    assert survey_page.locator(".sk-title").first.inner_text() == "Anonymous pulse"
+    assert re.search(r"Using pre-heated kernel: \S+ for survey\.ipynb", room.log())
+    survey_page.goto("about:blank")
+    phone.goto("about:blank")

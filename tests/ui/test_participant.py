@@ -289,7 +289,8 @@ def test_the_questionnaire_is_answered_on_the_page(ws: Workshop, db_path: Path) 
     anon = ws.add_survey("Anon", [], [{"id": "q", "text": "Q", "kind": "open"}], anonymous=True)
     ws.show(f"survey:{anon}")
     phone.ws.refresh()
-    assert "survey.ipynb?survey=" in _text(phone.body) and "anonymous" in _text(phone.body)
+    assert f"survey.ipynb?workshop={ws.slug}&amp;survey={anon}" in _text(phone.body)
+    assert "anonymous" in _text(phone.body)
 
 
 def test_a_journey_shows_its_steps_once_revealed(ws: Workshop, db_path: Path) -> None:

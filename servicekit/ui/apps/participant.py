@@ -19,6 +19,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Protocol
+from urllib.parse import urlencode
 
 import ipywidgets as widgets
 
@@ -343,7 +344,7 @@ class _SurveyView:
                 f"<h2>{esc(survey.title)}</h2><p>The questionnaire {why}.</p>"
             )
         elif survey.anonymous:
-            link = f"survey.ipynb?survey={survey_id}"
+            link = f"survey.ipynb?{urlencode({'workshop': ws.slug, 'survey': survey_id})}"
             self.form = widgets.HTML(
                 f"<h2>{esc(survey.title)}</h2><p>This questionnaire is anonymous, so it opens on "
                 f"its own page and your answers are not linked to you.</p><p><a class='sk-open-survey' "

@@ -279,13 +279,14 @@ class SurveyParticipantApp:
 def survey_participant_app(
     workshop: str | None = None, survey: str | None = None, *, live: bool = True
 ) -> widgets.Widget:
-    """The participant's questionnaire page for ``workshop`` (default: ``$SERVICEKIT_WORKSHOP``).
+    """The participant's questionnaire page for ``workshop`` (default: ``?workshop=`` in the page
+    address, then ``$SERVICEKIT_WORKSHOP``).
 
     ``survey`` defaults to ``?survey=<id>`` in the page address, then to the first questionnaire.
     """
     messages = MessageArea()
     try:
-        ws = open_workshop(workshop, actor="participant")
+        ws = open_workshop(workshop or page_param("workshop"), actor="participant")
         app = SurveyParticipantApp(ws, survey or page_param("survey"))
     except Exception as exc:  # no workshop or questionnaire: say so on the page
         messages.show(str(exc))
