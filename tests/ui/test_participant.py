@@ -151,6 +151,8 @@ def test_the_timer_and_controls_from_the_panel(ws: Workshop, db_path: Path) -> N
     assert not panel.countdown.active
     panel.phase.value = "vote"
     assert ws.state.phase == "vote"
+    phone.ws.refresh()
+    assert "<span class='sk-phase'>Vote</span>" in phone.who.value, "phones show the phase"
     state = find(panel.exercises, widgets.Dropdown)[0]
     state.value = "hidden"
     target = next(iter(ws.state.room.controls))

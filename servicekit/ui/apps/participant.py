@@ -162,7 +162,8 @@ class ParticipantApp:
         with self.quiet():
             name = person.name if person and person.name else "you"
             self.who.value = (
-                f"<p class='sk-who'>{esc(state.title)} · signed in as <b>{esc(name)}</b></p>"
+                f"<p class='sk-who'>{esc(state.title)} · <span class='sk-phase'>"
+                f"{esc(state.phase.capitalize())}</span> · signed in as <b>{esc(name)}</b></p>"
             )
             self.countdown.show(room.timer)
             target = room.showing
