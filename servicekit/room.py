@@ -26,8 +26,9 @@ from .models.room import Timer, Vote, VoteOption, check_target
 
 if TYPE_CHECKING:
     from .journal import Journal, Operation
-    from .models import FiveWhys, WorkshopState
+    from .models import FiveWhys, JourneyMap, WorkshopState
     from .models.five_whys import WhyNode
+    from .models.journey import Layer
     from .models.workshop import Participant
 
 __all__ = ["RoomIntents"]
@@ -60,6 +61,26 @@ class RoomIntents:
             lens: str | None = None,
             node_id: str | None = None,
         ) -> str: ...
+
+        def add_step(
+            self,
+            journey_id: str,
+            layer: str,
+            name: str,
+            *,
+            index: int | None = None,
+            after: str | None = None,
+            step_id: str | None = None,
+            **fields: Any,
+        ) -> str: ...
+
+        def edit_step(self, journey_id: str, layer: str, step_id: str, **changes: Any) -> None: ...
+
+        def shift_step(self, journey_id: str, layer: str, step_id: str, by: int) -> None: ...
+
+        def remove_step(self, journey_id: str, layer: str, step_id: str) -> None: ...
+
+        def journey(self, journey_id: str) -> JourneyMap: ...
 
         def join(
             self,
@@ -198,6 +219,43 @@ class RoomIntents:
                 "You can answer under the problem or an answer you can see. Pick one from 'Under'."
             )
         return self.add_why(tree_id, parent_id, answer, evidence=evidence)
+
+    # -- Making Toast: each participant's own map of a journey -------------------------------------
+    def my_map(self, journey_id: str) -> Layer:
+        """The private map of the handle's ``actor`` (a participant) for a Making Toast exercise."""
+        return self.journey(journey_id).layer(f"private:{self.actor}")
+
+    def revealed_maps(self, journey_id: str) -> dict[str, Layer]:
+        """Everyone's private maps of a journey, once the facilitator has revealed them (else {})."""
+        if not self.state.room.control(f"toast:{journey_id}").revealed:
+            return {}
+        return {
+            pid: layer for pid, layer in self.journey(journey_id).private.items() if layer.steps
+        }
+
+    def _my_layer(self, journey_id: str) -> str:
+        self.journey(journey_id)  # NotFound for a journey that is gone
+        if self.state.room.control(f"toast:{journey_id}").state != "open":
+            raise AccessDenied("Mapping is not open now. The facilitator opens it when it is time.")
+        if self.actor not in self.state.participants:
+            raise AccessDenied("Join with the code first: your map is kept under your name.")
+        return f"private:{self.actor}"
+
+    def add_to_my_map(self, journey_id: str, name: str, *, after: str | None = None) -> str:
+        """Add a step to your own map (after ``after``, else at the end); return its id."""
+        return self.add_step(journey_id, self._my_layer(journey_id), name, after=after)
+
+    def rename_in_my_map(self, journey_id: str, step_id: str, name: str) -> None:
+        """Rename one of your own steps."""
+        self.edit_step(journey_id, self._my_layer(journey_id), step_id, name=name)
+
+    def shift_in_my_map(self, journey_id: str, step_id: str, by: int) -> None:
+        """Move one of your own steps ``by`` places (negative: earlier)."""
+        self.shift_step(journey_id, self._my_layer(journey_id), step_id, by)
+
+    def remove_from_my_map(self, journey_id: str, step_id: str) -> None:
+        """Delete one of your own steps (undo brings it back)."""
+        self.remove_step(journey_id, self._my_layer(journey_id), step_id)
 
     # -- dot votes -------------------------------------------------------------------------------------
     def add_vote(

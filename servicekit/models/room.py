@@ -2,7 +2,8 @@
 the timebox, who is done, and dot votes.
 
 Exercises are referred to as targets ``"<kind>:<id>"`` (``"survey:pps"``, ``"journey:j-1"``);
-a vote is ``"vote:<id>"``. Every exercise starts **open** and **not revealed**: participants can
+a vote is ``"vote:<id>"``. ``"toast:<journey id>"`` is the Making Toast exercise on a journey:
+each participant maps it on their own, in their private layer, until the maps are revealed. Every exercise starts **open** and **not revealed**: participants can
 add to it, but their individual contributions are not shown to the room until the
 facilitator reveals them. Dot votes keep their totals hidden until the facilitator shows them.
 """
@@ -31,7 +32,7 @@ __all__ = [
 CONTROL_STATES = ("open", "closed", "hidden")
 #: What a dot vote is about.
 VOTE_KINDS = ("root_causes", "hotspots", "handovers", "steps", "other")
-_TARGET_KINDS = ("five_whys", "survey", "journey", "vote")
+_TARGET_KINDS = ("five_whys", "survey", "journey", "toast", "vote")
 #: Longest timebox: a half-day session.
 MAX_TIMER_SECONDS = 4 * 60 * 60
 #: Most dots one participant may hold in one vote.

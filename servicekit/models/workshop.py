@@ -162,7 +162,7 @@ class WorkshopState(Model):
         kind, _, item = target.partition(":")
         if kind == "vote":
             return self.room.vote(item)
-        return self.exercise(kind, item)
+        return self.exercise("journey" if kind == "toast" else kind, item)
 
     def with_details(self, **changes: Any) -> WorkshopState:
         """The workshop with title, client, date, join code or phase changed."""

@@ -308,3 +308,46 @@ def test_a_journey_shows_its_steps_once_revealed(ws: Workshop, db_path: Path) ->
     phone.ws.refresh()
     shown = _text(phone.body)
     assert "Fill in &lt;the form&gt; · Sales" in shown and "friction 5/5" in shown
+
+
+def test_making_toast_maps_stay_private_until_revealed(ws: Workshop, db_path: Path) -> None:
+    jid = ws.add_journey("Making toast")
+    phones = [_phone(ws, db_path) for _ in range(2)]
+    for phone, name in zip(phones, ("Ana", "Bo"), strict=True):
+        _join(phone, ws.state.join_code, name)
+    ws.show(f"toast:{jid}")
+    ana, bo = phones
+    for phone, steps in ((ana, ["Get bread", "Toast it", "Butter <it>"]), (bo, ["Toaster on"])):
+        phone.ws.refresh()
+        for step in steps:
+            type_into(find(phone.body, widgets.Text, "sk-new-step")[0], step)
+    ana.ws.refresh()
+    assert [s.name for s in ana.ws.my_map(jid).steps] == ["Get bread", "Toast it", "Butter <it>"]
+    assert "Toaster on" not in _text(ana.body), "nobody sees another map before the reveal"
+
+    # Rename, reorder and delete on the phone: each kept at once.
+    boxes = [t for t in find(ana.body, widgets.Text) if t.description.startswith("Step ")]
+    type_into(boxes[1], "Toast the bread")
+    up = find(ana.body, widgets.Button, tooltip="Move earlier")
+    up[2].click()  # "Butter <it>" before "Toast the bread"
+    find(ana.body, widgets.Button, tooltip="Delete this step")[0].click()
+    ws.refresh()
+    assert [s.name for s in ws.journey(jid).private[ana.participant or ""].steps] == [
+        "Butter <it>",
+        "Toast the bread",
+    ]
+
+    # A page cannot write into someone else's map or a closed exercise.
+    with pytest.raises(AccessDenied):
+        ws.add_to_my_map(jid, "The facilitator is no participant")
+    ws.set_control(f"toast:{jid}", state="closed")
+    ana.ws.refresh()
+    assert not find(ana.body, widgets.Text, "sk-new-step")[0].layout.display is None
+    with pytest.raises(AccessDenied, match="not open"):
+        ana.ws.add_to_my_map(jid, "Late step")
+
+    ws.set_control(f"toast:{jid}", revealed=True)
+    bo.ws.refresh()
+    shown = _text(bo.body)
+    assert "Map 1" in shown and "Butter &lt;it&gt;" in shown and "Toaster on" in shown
+    assert "Ana" not in shown, "phones see the maps without names"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 from urllib.parse import urlencode
 
@@ -25,7 +25,7 @@ import ipywidgets as widgets
 
 from ...errors import AccessDenied, NotFound
 from ...journal import Journal
-from ...models.journey import Stage, Step
+from ...models.journey import Layer, Stage, Step
 from ...workshop import Workshop, workshop_for_code
 from ..live import follow
 from ..views.common import MessageArea, Quiet, esc, replace_children, short
@@ -189,6 +189,8 @@ class ParticipantApp:
             return _SurveyView(ws, me, item)
         if kind == "journey" and item in state.journeys:
             return _JourneyView(ws, item)
+        if kind == "toast" and item in state.journeys:
+            return _ToastView(ws, me, item, self.messages, self.quiet)
         return _Static(_WAITING)
 
 
@@ -437,6 +439,134 @@ def journey_steps_html(steps: Sequence[Step], stages: Sequence[Stage]) -> str:
             f"<h3>{esc(names.get(stage, stage) or 'No stage')}</h3><ol>{''.join(items)}</ol>"
         )
     return "".join(parts)
+
+
+class _ToastView:
+    """Making Toast: map the process on your own, step by step; everyone's maps once revealed."""
+
+    def __init__(
+        self, ws: Workshop, me: str, journey_id: str, messages: MessageArea, quiet: Quiet
+    ) -> None:
+        self.ws, self.me, self.journey_id = ws, me, journey_id
+        self.messages, self.quiet = messages, quiet
+        self.target = f"toast:{journey_id}"
+        self.heading = widgets.HTML()
+        self.rows = widgets.VBox()
+        self.rows.add_class("sk-my-map")
+        self._rows_for: tuple[tuple[str, ...], bool] = ((), False)
+        self._names: dict[str, widgets.Text] = {}
+        self.new_step = widgets.Text(
+            description="Next step",
+            placeholder="One step, then Enter",
+            continuous_update=False,
+        )
+        self.new_step.add_class("sk-new-step")
+        self.new_step.observe(quiet.when_user(messages.guard(self._add)), names="value")
+        self.form = widgets.VBox([self.rows, self.new_step])
+        self.others = widgets.HTML()
+        self.widget = widgets.VBox([self.heading, self.form, self.others])
+
+    def _add(self, change: dict[str, object]) -> None:
+        name = str(change["new"]).strip()
+        if name:
+            self.ws.add_to_my_map(self.journey_id, name)
+        with self.quiet():
+            self.new_step.value = ""
+
+    def _row(self, step_id: str, position: int, count: int, is_open: bool) -> widgets.Widget:
+        guard, when = self.messages.guard, self.quiet.when_user
+        name = widgets.Text(
+            description=f"Step {position + 1}",
+            continuous_update=False,
+            disabled=not is_open,
+            layout={"width": "auto"},
+        )
+        name.observe(when(guard(lambda ch: self._rename(step_id, str(ch["new"])))), names="value")
+        self._names[step_id] = name
+        buttons = []
+        for label, tip, action, off in (
+            ("\u2191", "Move earlier", lambda _: self._shift(step_id, -1), position == 0),
+            ("\u2193", "Move later", lambda _: self._shift(step_id, +1), position == count - 1),
+            ("\u2715", "Delete this step", lambda _: self._remove(step_id), False),
+        ):
+            button = widgets.Button(
+                description=label,
+                tooltip=tip,
+                disabled=off or not is_open,
+                layout={"width": "2.6em"},
+            )
+            button.on_click(guard(action))
+            buttons.append(button)
+        return widgets.HBox([name, *buttons])
+
+    def _rename(self, step_id: str, name: str) -> None:
+        if name.strip():
+            self.ws.rename_in_my_map(self.journey_id, step_id, name.strip())
+
+    def _shift(self, step_id: str, by: int) -> None:
+        self.ws.shift_in_my_map(self.journey_id, step_id, by)
+
+    def _remove(self, step_id: str) -> None:
+        self.ws.remove_from_my_map(self.journey_id, step_id)
+
+    def update(self) -> None:
+        journey = self.ws.state.journeys.get(self.journey_id)
+        if journey is None:
+            self.heading.value = "<p>This exercise was removed.</p>"
+            self.form.layout.display = "none"
+            return
+        control = self.ws.state.room.control(self.target)
+        self.heading.value = (
+            f"<h2>Map it yourself: {esc(journey.name)}</h2><p class='sk-note'>One step per box, "
+            "in the order it happens. Nobody sees your map until the facilitator reveals "
+            "everyone's at once.</p>"
+        )
+        if control.state == "hidden":
+            self.form.layout.display = "none"
+            self.others.value = "<p>Not open yet.</p>"
+            return
+        steps = journey.layer(f"private:{self.me}").steps
+        is_open = control.state == "open"
+        ids = tuple(st.id for st in steps)
+        with self.quiet():
+            if (ids, is_open) != self._rows_for:
+                self._rows_for, self._names = (ids, is_open), {}
+                replace_children(
+                    self.rows,
+                    [self._row(sid, i, len(ids), is_open) for i, sid in enumerate(ids)],
+                )
+            for st in steps:
+                if self._names[st.id].value != st.name:
+                    self._names[st.id].value = st.name
+        self.form.layout.display = None
+        self.new_step.layout.display = None if is_open else "none"
+        self.others.value = (
+            toast_maps_html(self.ws.revealed_maps(self.journey_id), me=self.me)
+            if control.revealed
+            else ("" if is_open else "<p>Mapping is closed.</p>")
+        )
+
+
+def toast_maps_html(
+    maps: Mapping[str, Layer], *, me: str | None = None, names: Mapping[str, str] | None = None
+) -> str:
+    """Everyone's maps side by side, one column each: "Map 1", "Map 2"... unless ``names`` are given."""
+    if not maps:
+        return "<p>No maps yet.</p>"
+    heads, columns = [], []
+    for i, (pid, layer) in enumerate(maps.items(), 1):
+        label = names.get(pid, f"Map {i}") if names is not None else f"Map {i}"
+        heads.append(f"<th scope='col'>{esc(label)}{' (yours)' if pid == me else ''}</th>")
+        columns.append([st.name for st in layer.steps])
+    depth = max(len(c) for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{esc(c[r]) if r < len(c) else ''}</td>" for c in columns) + "</tr>"
+        for r in range(depth)
+    )
+    return (
+        "<h3>Everyone's maps</h3><div class='sk-maps'><table class='sk-toast-maps'>"
+        f"<thead><tr>{''.join(heads)}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
 
 
 def participant_app(

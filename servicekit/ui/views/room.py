@@ -140,6 +140,7 @@ def exercise_targets(ws: Workshop) -> list[tuple[str, str]]:
         (f"Questionnaire: {short(q.title, 60)}", f"survey:{sid}") for sid, q in s.surveys.items()
     ]
     out += [(f"Journey: {short(j.name, 60)}", f"journey:{jid}") for jid, j in s.journeys.items()]
+    out += [(f"Making Toast: {short(j.name, 60)}", f"toast:{jid}") for jid, j in s.journeys.items()]
     return out
 
 
