@@ -625,6 +625,32 @@ class Workshop(RoomIntents):
 
         self._store(make)
 
+    def promote_consensus(self, journey_id: str, *, quorum: float = 0.5) -> int:
+        """Make the consensus of everyone's Making Toast maps the journey's real layer.
+
+        The maps are read under the write lock, so a step added a moment ago counts. The real
+        layer is replaced as a whole (undo brings the old one back); return its step count.
+        See :func:`servicekit.analysis.toast.consensus_layer`.
+        """
+        from .analysis.toast import align_layers, consensus_layer
+
+        def make(state: WorkshopState) -> _Made:
+            journey = state.exercise("journey", journey_id)
+            steps = [
+                {**step, "id": new_id("s-")}
+                for step in consensus_layer(align_layers(journey), quorum)
+            ]
+            if not steps:
+                raise InvalidInput(
+                    "No step is on most people's maps yet, so there is no consensus to promote. "
+                    "Let people map first, or promote once the maps overlap."
+                )
+            payload = {"journey": journey_id, "layer": "actual", "value": {"steps": steps}}
+            return ("journey.set_layer", payload, *apply(state, "journey.set_layer", payload))
+
+        self._store(make)
+        return len(self.journey(journey_id).actual.steps)
+
     def clear_handover(self, journey_id: str, layer: str, from_step: str, to_step: str) -> None:
         """Forget what was recorded about a handover (what travels, its owner)."""
         payload = {

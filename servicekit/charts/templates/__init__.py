@@ -25,6 +25,8 @@ NAMES = (
     "journey_comparison",
     "survey_heatmap",
     "survey_distribution",
+    "toast_maps",
+    "toast_consensus",
 )
 
 

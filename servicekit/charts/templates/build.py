@@ -25,6 +25,7 @@ def builders() -> dict[str, Callable[[], dict[str, Any]]]:
     """Each template's altair builder, by name (importing the chart modules, not altair)."""
     from .. import five_whys, survey
     from ..journey import comparison, friction, network, swimlane
+    from ..toast import consensus, maps
 
     return {
         "five_whys_tree": five_whys._build_template,
@@ -34,6 +35,8 @@ def builders() -> dict[str, Callable[[], dict[str, Any]]]:
         "journey_comparison": comparison._build_template,
         "survey_heatmap": survey._build_heatmap_template,
         "survey_distribution": survey._build_distribution_template,
+        "toast_maps": maps._build_template,
+        "toast_consensus": consensus._build_template,
     }
 
 

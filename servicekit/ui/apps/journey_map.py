@@ -34,6 +34,7 @@ from ..views.journey import (
     step_changes,
     steps_csv_link,
 )
+from ..views.toast import ToastPanel
 
 __all__ = ["JourneyMapApp", "journey_map_app"]
 
@@ -120,9 +121,26 @@ class JourneyMapApp:
         self.friction = widgets.Output()
         self.network = widgets.Output()
         self.comparison = widgets.Output()
+        self.toast = ToastPanel(
+            self.quiet,
+            guard(lambda on: self.ws.set_control(f"toast:{self._journey()}", revealed=on)),
+            guard(self._promote),
+        )
         self.tabs = widgets.Tab(
-            children=[self.findings, self.friction, self.network, self.comparison],
-            titles=("Findings", "Friction curve", "Handover network", "Documented vs real"),
+            children=[
+                self.findings,
+                self.friction,
+                self.network,
+                self.comparison,
+                self.toast.widget,
+            ],
+            titles=(
+                "Findings",
+                "Friction curve",
+                "Handover network",
+                "Documented vs real",
+                "Making Toast",
+            ),
         )
 
         self.stages = StagesPanel(
@@ -325,11 +343,22 @@ class JourneyMapApp:
             gap = result.gap if self.layer == "actual" else None
             self.comparison.outputs = (output_item(comparison_spec(journey, gap=gap)),)
             self.stages.show(journey)
+            people = {pid: p.name or "someone" for pid, p in self.ws.state.participants.items()}
+            self.toast.show(journey, self.ws.state.room.control(f"toast:{self.journey_id}"), people)
             source = "intended" if self.layer == "actual" else "actual"
             self._confirm_copy = False
             self.copy.button_style = ""
             self.copy.description = f"Copy '{LAYER_NAMES[source]}' into '{LAYER_NAMES[self.layer]}'"
             self.downloads.value = "Download: " + steps_csv_link(journey, self.layer)
+
+    def _promote(self) -> None:
+        count = self.ws.promote_consensus(self._journey())
+        self.layer = "actual"
+        self.redraw()
+        self.messages.show(
+            f"The real map now holds the consensus: {count} steps. Undo brings the old one back.",
+            "info",
+        )
 
     def _draw_selection(self, journey: JourneyMap) -> None:
         """The parts that show the selection: the map, the list, the step and handover panels."""

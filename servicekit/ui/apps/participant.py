@@ -554,7 +554,7 @@ def toast_maps_html(
     if not maps:
         return "<p>No maps yet.</p>"
     heads, columns = [], []
-    for i, (pid, layer) in enumerate(maps.items(), 1):
+    for i, (pid, layer) in enumerate(sorted(maps.items()), 1):  # numbered as the charts number them
         label = names.get(pid, f"Map {i}") if names is not None else f"Map {i}"
         heads.append(f"<th scope='col'>{esc(label)}{' (yours)' if pid == me else ''}</th>")
         columns.append([st.name for st in layer.steps])
