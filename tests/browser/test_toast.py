@@ -32,6 +32,7 @@ def test_three_phones_map_privately_and_the_reveal_shows_every_map(
     ws = open_workshop(db=str(voila_server.log_path.parent / "servicekit.db"))
     jid = ws.add_journey("Making toast, as you do it")
     phones: dict[str, Page] = {}
+    desk: Page | None = None
     for name in MAPS:
         context, _log = new_guarded_context()
         phone = context.new_page()
@@ -60,7 +61,19 @@ def test_three_phones_map_privately_and_the_reveal_shows_every_map(
                 if other != name:
                     assert not any(s in text for s in steps if s not in MAPS[name]), (name, other)
 
-        ws.set_control(f"toast:{jid}", revealed=True)
+        # The facilitator's journey page, on the projector: counts only, until the reveal.
+        context, _log = new_guarded_context()
+        desk = context.new_page()
+        desk.goto(voila_server.page_url(f"journey_map.ipynb?journey={jid}"))
+        desk.get_by_role("tab", name="Making Toast").click()
+        desk.wait_for_selector(".sk-toast-status :text('3')")
+        assert "Eat <it>" not in desk.locator(".sk-journey-map").inner_text()
+        desk.get_by_role("button", name="Reveal every map").click()
+        desk.wait_for_selector(".sk-consensus li >> nth=1", timeout=30_000)
+        consensus = desk.locator(".sk-consensus").inner_text()
+        assert consensus.index("Get bread") < consensus.index("Toast bread")
+        assert "Eat <it>" in desk.locator(".sk-toast-findings").inner_text()
+        desk.wait_for_selector(".sk-toast-panel .vega-embed svg >> nth=1", timeout=30_000)
         for phone in phones.values():
             phone.wait_for_selector(".sk-toast-maps th >> nth=2", timeout=30_000)
         table = phones["Toast Cy"].locator(".sk-toast-maps").inner_text()
@@ -72,3 +85,5 @@ def test_three_phones_map_privately_and_the_reveal_shows_every_map(
         ws.show("")
         for phone in phones.values():
             phone.goto("about:blank")
+        if desk is not None:
+            desk.goto("about:blank")
