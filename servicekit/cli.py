@@ -128,6 +128,29 @@ def _parser() -> argparse.ArgumentParser:
         help="the layer the steps are added to (default: actual)",
     )
 
+    log = sub.add_parser(
+        "import-log",
+        help="keep a team's event log (a ticketing or CRM system's CSV export) for a journey",
+        description="Read an event log (one row per event: case, activity, time, person or "
+        "team) and keep it with the journey, replacing any earlier one; print what was read "
+        "and what the log shows. A file that cannot be read is refused and nothing is stored. "
+        "The journey page's 'Event log' tab shows it. Column names are recognised (e.g. "
+        "'Case ID', 'Activity', 'Timestamp', 'Assignee', 'Team'); name others with --map. "
+        "An event log is not an operation: no undo, and export-json does not carry it.",
+    )
+    log.add_argument("workshop")
+    log.add_argument("journey", help="id of the journey the log belongs to")
+    log.add_argument("file", metavar="FILE.csv", help="the event log, one row per event")
+    log.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="which column holds a field (case, activity, timestamp, resource, team), "
+        "e.g. --map 'case=Ticket ID' --map activity=Status; repeat for each column whose "
+        "name is not recognised",
+    )
+
     serve = sub.add_parser(
         "serve",
         help="serve the workshop: the facilitator's pages here, the participants' page to the room",
@@ -346,6 +369,50 @@ def _import_steps(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_log(args: argparse.Namespace) -> int:
+    from .analysis.eventlog import findings
+    from .eventlog_store import parse_mapping, store_event_log, without_code_example
+    from .journal import MAX_EVENT_LOG
+    from .workshop import open_workshop
+
+    mapping = parse_mapping(args.map, where="--map")
+    path = Path(args.file)
+    try:
+        if path.stat().st_size > MAX_EVENT_LOG:
+            raise InvalidInput(
+                f"{path}: {path.stat().st_size:,} bytes; an event log may have up to "
+                f"{MAX_EVENT_LOG:,}. Export fewer cases (a shorter period) and import that."
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise NotFound(f"{path}: no such file. Check the path.") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{path}: is a folder, not a file. Give the CSV file.") from None
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot read the file ({exc.strerror}).") from None
+    with _journal(args) as journal:
+        journal.require(args.workshop)
+        ws = open_workshop(args.workshop, db=journal)
+        try:
+            log = store_event_log(ws, args.journey, path.name, data, mapping)
+        except InvalidInput as exc:
+            text = without_code_example(str(exc)).replace("\n", " ")
+            if text != str(exc).replace("\n", " "):
+                text += " Name the columns with --map, e.g. --map 'case=Ticket ID'."
+            raise InvalidInput(f"{text} Nothing was stored.") from None
+        print(
+            f"Stored {path.name} as the event log of journey {args.journey!r} in workshop "
+            f"{args.workshop!r} ({len(data):,} bytes)."
+        )
+        print("\nWhat was read:")
+        for line in log.report.lines():
+            print(f"  {line}")
+        print("\nWhat the log shows:")
+        for line in findings(log).sentences():
+            print(f"  {line}")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .room_server import Pool, run_room
 
@@ -391,6 +458,7 @@ _COMMANDS = {
     "import-responses": _import_responses,
     "add-journey": _add_journey,
     "import-steps": _import_steps,
+    "import-log": _import_log,
     "serve": _serve,
 }
 

@@ -12,6 +12,7 @@ Location, first match wins: the ``path`` argument, ``$SERVICEKIT_DB``, then
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -21,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,18 +37,21 @@ __all__ = [
     "SNAPSHOT_EVERY",
     "Journal",
     "Operation",
+    "StoredLog",
     "default_path",
     "read_workshop_file",
 ]
 
 #: Version of the database schema; older files are migrated on open.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: A snapshot of the state is stored after this many operations, so rebuilds stay fast.
 SNAPSHOT_EVERY = 500
 #: Largest payload of one operation, in bytes of JSON.
 MAX_PAYLOAD = 8 * 1024 * 1024
 #: How long a writer waits for others before giving up, in seconds.
 BUSY_SECONDS = 60.0
+#: Largest event log file kept for a journey, in bytes.
+MAX_EVENT_LOG = 256 * 1024 * 1024
 
 _MIGRATIONS: dict[int, Sequence[str]] = {
     1: (
@@ -82,6 +86,21 @@ _MIGRATIONS: dict[int, Sequence[str]] = {
                value TEXT NOT NULL,
                PRIMARY KEY (workshop, name))""",
     ),
+    # Event logs: one file per journey, kept as uploaded (the bytes, not the parsed events), so
+    # a better reader can read it again. Not operations: no undo, not in an export's history.
+    # IF NOT EXISTS: a file whose version was set back by hand may still have the table.
+    3: (
+        """CREATE TABLE IF NOT EXISTS event_logs (
+               workshop TEXT NOT NULL REFERENCES workshops(slug),
+               journey TEXT NOT NULL,
+               name TEXT NOT NULL,
+               data BLOB NOT NULL,
+               size INTEGER NOT NULL,
+               sha256 TEXT NOT NULL,
+               mapping TEXT NOT NULL,
+               added_at TEXT NOT NULL,
+               PRIMARY KEY (workshop, journey))""",
+    ),
 }
 
 
@@ -113,6 +132,35 @@ class Operation:
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class StoredLog:
+    """The event log file kept for a journey: its bytes as uploaded, and how to read them.
+
+    ``mapping`` is the column mapping the file was read with (servicekit's field to the
+    file's column; empty when every column was recognised by name); ``added_at`` is UTC
+    ISO 8601 text; ``sha256`` is the hex digest of ``data``. Together with ``added_at`` it
+    tells one stored version from another (see :meth:`Journal.event_log_stamp`).
+    """
+
+    workshop: str
+    journey: str
+    name: str
+    data: bytes = field(repr=False)
+    mapping: Mapping[str, str]
+    added_at: str
+    sha256: str
+
+    @property
+    def size(self) -> int:
+        """The file's size in bytes."""
+        return len(self.data)
+
+    @property
+    def stamp(self) -> tuple[str, str]:
+        """``(added_at, sha256)``: what :meth:`Journal.event_log_stamp` returns for this version."""
+        return self.added_at, self.sha256
 
 
 #: What a writer returns from its ``decide`` callback: ``(actor, kind, payload, inverse)`` rows.
@@ -431,6 +479,136 @@ class Journal:
             value: str = self._retry(make)
             return value
 
+    # -- event logs -------------------------------------------------------------------------------
+    def put_event_log(
+        self,
+        slug: str,
+        journey_id: str,
+        name: str,
+        data: bytes,
+        mapping: Mapping[str, str] | None = None,
+    ) -> StoredLog:
+        """Keep ``data``, an event log file, as the journey's log, replacing any earlier one.
+
+        The file is stored whole, in one transaction: a process killed midway leaves the
+        earlier log (or none) in place, never part of a file. Check the file first; this
+        stores any bytes (:func:`servicekit.eventlog_store.store_event_log` reads the file,
+        then stores it). ``mapping`` is the column mapping to read it with again.
+
+        An event log is not an operation: storing or removing one cannot be undone, and
+        :meth:`export` (``servicekit export-json``) does not carry it.
+        """
+        self.require(slug)
+        _check_text("journey", journey_id, 200)
+        _check_text("name", name, 255)
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise InvalidInput(
+                f"{name}: the event log must be the file's bytes, not {type(data).__name__}."
+            )
+        data = bytes(data)
+        if not data:
+            raise InvalidInput(f"{name}: the file is empty. Export the event log again.")
+        if len(data) > MAX_EVENT_LOG:
+            raise InvalidInput(
+                f"{name}: {len(data):,} bytes; an event log may have up to {MAX_EVENT_LOG:,}. "
+                "Export fewer cases (a shorter period) and import that."
+            )
+        columns = dict(mapping or {})
+        for fld, column in columns.items():
+            if not isinstance(fld, str) or not isinstance(column, str):
+                raise InvalidInput(
+                    f"mapping: {fld!r}: {column!r} must map a field name to a column name (text)."
+                )
+        stored = StoredLog(
+            workshop=slug,
+            journey=journey_id,
+            name=name,
+            data=data,
+            mapping=columns,
+            added_at=now(),
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
+
+        def work() -> None:
+            with self._write() as db:
+                db.execute(
+                    """INSERT OR REPLACE INTO event_logs
+                       (workshop, journey, name, data, size, sha256, mapping, added_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (
+                        slug,
+                        journey_id,
+                        name,
+                        data,
+                        len(data),
+                        stored.sha256,
+                        json.dumps(columns, ensure_ascii=False),
+                        stored.added_at,
+                    ),
+                )
+                self._check_event_log(db, stored)
+
+        self._retry(work)
+        return stored
+
+    def _check_event_log(self, db: sqlite3.Connection, stored: StoredLog) -> None:
+        """Inside the write: the row just written holds the whole file (else roll back)."""
+        row = db.execute(
+            "SELECT length(data), sha256 FROM event_logs WHERE workshop = ? AND journey = ?",
+            (stored.workshop, stored.journey),
+        ).fetchone()
+        if row is None or (row[0], row[1]) != (stored.size, stored.sha256):
+            raise StorageError(
+                f"{self.path}: the event log {stored.name!r} was not stored whole; nothing was "
+                "changed. Check the disk has room, then import it again."
+            )
+
+    def event_log(self, slug: str, journey_id: str) -> StoredLog | None:
+        """The event log file kept for the journey, or None when it has none.
+
+        Event logs are kept apart from the operations: see :meth:`put_event_log`.
+        """
+        row = self._retry(
+            lambda: self._db.execute(
+                """SELECT name, data, mapping, added_at, sha256 FROM event_logs
+                   WHERE workshop = ? AND journey = ?""",
+                (slug, journey_id),
+            ).fetchone()
+        )
+        if row is None:
+            return None
+        name, data, mapping, added_at, digest = row
+        return StoredLog(slug, journey_id, name, bytes(data), json.loads(mapping), added_at, digest)
+
+    def event_log_stamp(self, slug: str, journey_id: str) -> tuple[str, str] | None:
+        """``(added_at, sha256)`` of the journey's event log, or None: cheap, the file is not read.
+
+        A redraw compares it with what it showed last, to read the file only when it changed.
+        """
+        row = self._retry(
+            lambda: self._db.execute(
+                "SELECT added_at, sha256 FROM event_logs WHERE workshop = ? AND journey = ?",
+                (slug, journey_id),
+            ).fetchone()
+        )
+        return (str(row[0]), str(row[1])) if row is not None else None
+
+    def remove_event_log(self, slug: str, journey_id: str) -> bool:
+        """Forget the journey's event log; True if there was one.
+
+        Not an operation: it cannot be undone (import the file again to bring it back).
+        """
+
+        def work() -> bool:
+            with self._write() as db:
+                cur = db.execute(
+                    "DELETE FROM event_logs WHERE workshop = ? AND journey = ?", (slug, journey_id)
+                )
+                return cur.rowcount > 0
+
+        removed: bool = self._retry(work)
+        return removed
+
     def export(self, slug: str) -> dict[str, Any]:
         """One workshop as plain data: its state and its full operation history."""
         state, _ = self.rebuild(slug)
@@ -572,6 +750,11 @@ def _check_history(history: Any, state: WorkshopState, source: str) -> list[dict
         msg = f"{source}: the operations do not rebuild the workshop stored beside them; the file was edited or damaged."
         raise Conflict(msg)
     return list(history)
+
+
+def _check_text(what: str, value: Any, limit: int) -> None:
+    if not isinstance(value, str) or not value.strip() or len(value) > limit:
+        raise InvalidInput(f"{what}: {value!r} must be text of 1-{limit} characters.")
 
 
 def _dump(value: Any, kind: str) -> str:

@@ -249,3 +249,88 @@ def test_import_steps_into_a_layer(tmp_path: Path, capsys: pytest.CaptureFixture
     status, _, err = _main(capsys, "--db", db, "import-steps", "acme", "j", str(unknown))
     assert status == 1 and len(err.splitlines()) == 1
     assert "unknown column 'Sytems' (did you mean 'systems'?)" in err
+
+
+def test_import_log_stores_the_log_and_says_what_it_shows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from servicekit.journal import Journal
+
+    db = str(tmp_path / "cli.db")
+    sample = REPO / "data" / "samples" / "onboarding-events.csv"
+    assert _main(capsys, "--db", db, "new", "nb", "--sample")[0] == 0
+    status, out, err = _main(
+        capsys, "--db", db, "import-log", "nb", "candidate-journey", str(sample)
+    )
+    assert status == 0, err
+    lines = out.splitlines()
+    assert lines[0] == (
+        "Stored onboarding-events.csv as the event log of journey 'candidate-journey' in "
+        f"workshop 'nb' ({sample.stat().st_size:,} bytes)."
+    )
+    assert "What was read:" in lines and "What the log shows:" in lines
+    assert "  onboarding-events.csv: 700 events in 40 cases from 700 rows" in out
+    assert "The busiest handover is Client Delivery → Compliance" in out
+    with Journal(db) as journal:
+        stored = journal.event_log("nb", "candidate-journey")
+        assert stored is not None and stored.data == sample.read_bytes()
+        assert "NBS-0439" not in json.dumps(journal.export("nb")), "not an operation"
+
+    odd = tmp_path / "odd.csv"
+    odd.write_text("Ref,What,When,Who\nR-1,Opened,2026-01-05 09:00,Desk\n", encoding="utf-8")
+    status, out, err = _main(
+        capsys,
+        *("--db", db, "import-log", "nb", "offer-accepted", str(odd)),
+        *("--map", "case=Ref", "--map", "activity=What", "--map", "time=When"),
+        *("--map", "resource=Who"),
+    )
+    assert status == 0, err
+    assert "odd.csv: 1 events in 1 cases" in out
+
+
+def test_import_log_errors_are_one_line_and_store_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from servicekit.journal import Journal
+
+    db = str(tmp_path / "cli.db")
+    sample = REPO / "data" / "samples" / "onboarding-events.csv"
+    _main(capsys, "--db", db, "new", "nb", "--sample")
+    _main(capsys, "--db", db, "import-log", "nb", "candidate-journey", str(sample))
+    notes = tmp_path / "notes.csv"
+    notes.write_text("a,b\n1,2\n", encoding="utf-8")
+    times = tmp_path / "times.csv"
+    times.write_text("case,activity,timestamp,resource\nc,a,soon,r\nc,b,later,r\n")
+    for args, message in [
+        (
+            (str(notes),),
+            "notes.csv: no column for the case id or the activity or the time or the team or "
+            "person. The columns are: 'a', 'b'.",
+        ),
+        ((str(notes),), "Name the columns with --map, e.g. --map 'case=Ticket ID'. Nothing"),
+        ((str(times),), "times.csv: none of the 2 rows is a usable event; nothing was imported."),
+        ((str(times),), "'soon'"),
+        ((str(tmp_path / "nowhere.csv"),), "nowhere.csv: no such file. Check the path."),
+        ((str(tmp_path),), "is a folder, not a file"),
+        ((str(notes), "--map", "case"), "--map: 'case' has no '='."),
+        ((str(notes), "--map", "ticket=a"), "--map: 'ticket=a' maps no field 'ticket'."),
+    ]:
+        status, out, err = _main(capsys, "--db", db, "import-log", "nb", "candidate-journey", *args)
+        assert status == 1 and out == ""
+        assert len(err.splitlines()) == 1, err
+        assert message in err
+    status, _, err = _main(capsys, "--db", db, "import-log", "nb", "nope", str(sample))
+    assert status == 1 and "No journey exercise 'nope'" in err
+    with Journal(db) as journal:
+        stored = journal.event_log("nb", "candidate-journey")
+        assert stored is not None and stored.name == "onboarding-events.csv"
+        assert journal.event_log("nb", "nope") is None
+    result = run("import-log", "missing", "j", str(sample), db=tmp_path / "cli.db")
+    assert "No workshop 'missing'" in _one_line_error(result)
+
+
+def test_import_log_is_in_the_help(tmp_path: Path) -> None:
+    result = run("import-log", "--help", db=tmp_path / "cli.db")
+    assert result.returncode == 0
+    assert "--map FIELD=COLUMN" in result.stdout and "no undo" in result.stdout
+    assert "import-log" in run("--help", db=tmp_path / "cli.db").stdout

@@ -135,5 +135,5 @@ def test_a_version_1_database_gains_the_secrets_table(tmp_path: Path) -> None:
     ws = open_workshop("w", db=path)
     assert ws.facilitator_key()
     con = sqlite3.connect(path)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     con.close()

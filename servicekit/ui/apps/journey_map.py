@@ -26,6 +26,7 @@ from ..live import follow
 from ..params import facilitator_workshop, page_param
 from ..views.bridge import ChartClicks
 from ..views.common import MessageArea, Quiet, short
+from ..views.eventlog import EventLogPanel
 from ..views.journey import (
     HandoverPanel,
     StagesPanel,
@@ -126,6 +127,7 @@ class JourneyMapApp:
             guard(lambda on: self.ws.set_control(f"toast:{self._journey()}", revealed=on)),
             guard(self._promote),
         )
+        self.event_log = EventLogPanel(self.ws, lambda: self.journey_id, self.messages)
         self.tabs = widgets.Tab(
             children=[
                 self.findings,
@@ -133,6 +135,7 @@ class JourneyMapApp:
                 self.network,
                 self.comparison,
                 self.toast.widget,
+                self.event_log.widget,
             ],
             titles=(
                 "Findings",
@@ -140,6 +143,7 @@ class JourneyMapApp:
                 "Handover network",
                 "Documented vs real",
                 "Making Toast",
+                "Event log",
             ),
         )
 
@@ -350,6 +354,7 @@ class JourneyMapApp:
             self.copy.button_style = ""
             self.copy.description = f"Copy '{LAYER_NAMES[source]}' into '{LAYER_NAMES[self.layer]}'"
             self.downloads.value = "Download: " + steps_csv_link(journey, self.layer)
+            self.event_log.show(journey)
 
     def _promote(self) -> None:
         count = self.ws.promote_consensus(self._journey())
