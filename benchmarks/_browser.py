@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from _report import median
-from playwright.async_api import Browser, Playwright
+from playwright.async_api import Browser, Playwright, WebSocket
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 __all__ = ["CHROMIUM", "PageSpec", "View", "launch", "spec_for", "viewing"]
@@ -40,6 +40,11 @@ READY_TIMEOUT_MS = 90_000
 _RESPONSE_END = """() => {
   const nav = performance.getEntriesByType("navigation")[0];
   return nav ? nav.responseEnd / 1000 : null;
+}"""
+# The id of the kernel the page talks to, from the page configuration Voila writes into it.
+_KERNEL_ID = """() => {
+  const el = document.getElementById("jupyter-config-data");
+  try { return el ? JSON.parse(el.textContent).kernelId || null : null; } catch (e) { return null; }
 }"""
 
 
@@ -75,6 +80,8 @@ KNOWN = {
         chart=".sk-tree-chart .vega-embed svg",
         chart_in_ready=True,
     ),
+    # The participant's page: ready when the join form (its "Join code" field) shows.
+    "participant.ipynb": PageSpec("participant.ipynb", ".sk-join"),
     # The participant's questionnaire: ready when the join form shows.
     "survey.ipynb": PageSpec("survey.ipynb", ".sk-join"),
     # The facilitator's dashboard: ready when it is visible AND its department heatmap is drawn.
@@ -105,7 +112,9 @@ class View:
     ``html_done_s`` is when the page's HTML had fully arrived (the server's part); ``ready_s`` minus it is
     the browser's part (loading the widget manager, drawing). ``vl_convert_loaded`` says whether the kernel
     had loaded vl-convert (a JavaScript engine); ``preheated`` whether the page got a kernel from Voila's
-    preheated pool (None: not a preheated run).
+    preheated pool (None: not a preheated run). ``kernel_id`` is the kernel the page was given (from its
+    ``#jupyter-config-data``); ``websocket_s`` when the page opened its first websocket (the kernel's:
+    the page's scripts have started and the widget manager connects).
     """
 
     notebook: str
@@ -120,6 +129,8 @@ class View:
     shut_by_page: bool | None = None
     vl_convert_loaded: bool | None = None
     preheated: bool | None = None
+    kernel_id: str | None = None
+    websocket_s: float | None = None
 
 
 def view_medians(views: list[View]) -> dict[str, Any]:
@@ -132,6 +143,7 @@ def view_medians(views: list[View]) -> dict[str, Any]:
         "views": len(views),
         "ready_s": median(values("ready_s")),
         "html_done_s": median(values("html_done_s")),
+        "websocket_s": median(values("websocket_s")),
         "charts_s": median(values("charts_s")),
         "kernel_rss_mib": median(values("kernel_rss_mib")),
         "vl_convert_loaded": any(v.vl_convert_loaded for v in views),
@@ -145,17 +157,26 @@ async def launch(pw: Playwright) -> Browser:
 
 
 @asynccontextmanager
-async def viewing(browser: Browser, url: str, spec: PageSpec) -> AsyncIterator[View]:
+async def viewing(
+    browser: Browser, url: str, spec: PageSpec, unload: bool = True
+) -> AsyncIterator[View]:
     """Open ``url`` in a fresh context and wait until it is ready; yield the :class:`View`, then close.
 
     The page stays open inside the ``async with`` block (read kernel memory there). It is closed by
     navigating to about:blank first, which fires ``beforeunload`` so Voila is asked to shut the kernel
-    down (closing a context alone does not).
+    down (closing a context alone does not); with ``unload`` false the context is closed directly, as
+    when a phone drops off the network.
     """
     view = View(spec.notebook)
     context = await browser.new_context()
     context.set_default_timeout(READY_TIMEOUT_MS)
     page = await context.new_page()
+
+    def opened(_: WebSocket) -> None:
+        if view.websocket_s is None:
+            view.websocket_s = time.perf_counter() - view.started_at
+
+    page.on("websocket", opened)
     page.on("pageerror", lambda exc: view.problems.append(f"page error: {str(exc)[:120]}"))
     page.on(
         "console",
@@ -182,6 +203,7 @@ async def viewing(browser: Browser, url: str, spec: PageSpec) -> AsyncIterator[V
                 view.charts_s = time.perf_counter() - t0
         except PlaywrightTimeout:
             view.problems.append(f"not ready within {READY_TIMEOUT_MS / 1000:.0f} s")
+        view.kernel_id = await page.evaluate(_KERNEL_ID)  # also on a page that never got ready
         if spec.expect and not await page.query_selector(spec.expect):
             view.problems.append(f"ready, but no {spec.expect} on the page")
         stderr = await page.query_selector_all(STDERR_SELECTOR)
@@ -190,5 +212,6 @@ async def viewing(browser: Browser, url: str, spec: PageSpec) -> AsyncIterator[V
             view.problems.append(f"stderr output: {text[-1][:120] if text else ''}")
         yield view
     finally:
-        await page.goto("about:blank")
+        if unload:
+            await page.goto("about:blank")
         await context.close()

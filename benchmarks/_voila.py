@@ -28,6 +28,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -38,9 +39,11 @@ from _workload import REPO_ROOT, load_sample
 from servicekit.serve import free_port, start_voila, stop, wait_until_ready
 
 __all__ = [
+    "BENCH_NOTEBOOKS",
     "REFERENCES",
     "Preheat",
     "VoilaRun",
+    "denylist",
     "kernel_cpu_ticks",
     "kernel_rss_mib",
     "loads_library",
@@ -102,15 +105,22 @@ class Preheat:
             "--preheat_kernel=True",
             f"--pool_size={self.pool_size}",
             f"--VoilaKernelManager.fill_delay={self.fill_delay:g}",
-            *(f"--VoilaKernelManager.preheat_denylist={name}" for name in self.cold),
+            *denylist(self.cold),
         ]
+
+
+def denylist(notebooks: Sequence[str]) -> list[str]:
+    """Voila's options that deny ``notebooks`` a kernel pool: their pages start a kernel each."""
+    return [f"--VoilaKernelManager.preheat_denylist={name}" for name in notebooks]
 
 
 class VoilaRun:
     """A Voila server on a temporary directory and database; use it as a context manager.
 
     ``notebooks`` names servicekit notebooks from ``notebooks/`` to serve beside ``references``
-    (None: all of them); ``preheat`` switches Voila's preheated kernels on.
+    (None: all of them); ``preheat`` switches Voila's preheated kernels on. ``prepare`` is called with the
+    served directory once those are copied, to add what else the server must serve (the pages it adds are
+    served too); ``options`` are more Voila options, after ``preheat``'s. ``label`` starts the progress lines.
     """
 
     def __init__(
@@ -118,8 +128,14 @@ class VoilaRun:
         notebooks: list[str] | None = None,
         references: tuple[str, ...] = REFERENCES,
         preheat: Preheat | None = None,
+        *,
+        prepare: Callable[[Path], object] | None = None,
+        options: Sequence[str] = (),
+        label: str = "pages",
     ) -> None:
         self.preheat = preheat
+        self.options = list(options)
+        self.label = label
         self._tmp = Path(tempfile.mkdtemp(prefix="sk-bench-pages-"))
         self.root = self._tmp / "served"
         self.root.mkdir()
@@ -136,6 +152,10 @@ class VoilaRun:
         for name in wanted:
             shutil.copy2(SERVICEKIT_NOTEBOOKS / name, self.root / name)
         self.pages = [*references, *wanted]
+        if prepare is not None:
+            prepare(self.root)
+            added = sorted(p.name for p in self.root.glob("*.ipynb") if p.name not in self.pages)
+            self.pages += added
         self.db = self._tmp / "workshop.db"
         self.slug, self.sample_note = load_sample(self.db)
         self.port = free_port()
@@ -150,13 +170,10 @@ class VoilaRun:
         ]
         # Kernels import servicekit from this checkout.
         env["PYTHONPATH"] = os.pathsep.join(pythonpath)
-        how = (
-            f"preheated kernels {' '.join(self.preheat.options())}"
-            if self.preheat
-            else "no preheating"
-        )
+        extra = [*(self.preheat.options() if self.preheat else ()), *self.options]
+        how = f"options {' '.join(extra)}" if extra else "no preheating"
         log(
-            f"pages: starting Voila on port {self.port} serving {', '.join(self.pages)} ({how}; "
+            f"{self.label}: starting Voila on port {self.port} serving {', '.join(self.pages)} ({how}; "
             f"{self.sample_note})"
         )
         with self.log_path.open("wb") as out:
@@ -166,7 +183,7 @@ class VoilaRun:
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
-                extra=self.preheat.options() if self.preheat else (),
+                extra=extra,
             )
         t0 = time.perf_counter()
         try:
@@ -174,7 +191,7 @@ class VoilaRun:
         except Exception:
             self.__exit__(None, None, None)
             raise
-        log(f"pages: Voila answered after {time.perf_counter() - t0:.1f} s")
+        log(f"{self.label}: Voila answered after {time.perf_counter() - t0:.1f} s")
         return self
 
     def __exit__(
@@ -186,9 +203,17 @@ class VoilaRun:
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     def page_url(self, notebook: str) -> str:
-        """The address of a notebook's page, with the facilitator's key on a facilitator page."""
+        """The address of a notebook's page, with the facilitator's key on a facilitator page.
+
+        Participant pages and the reference notebooks need no key, so their addresses are made without
+        opening the database (the kernels may have moved it to a newer schema than this process knows).
+        """
         url = f"{self.url}voila/render/{notebook}"
-        if notebook.split("?")[0] in ("participant.ipynb", "survey.ipynb"):
+        name = notebook.split("?")[0]
+        if (
+            name in ("participant.ipynb", "survey.ipynb")
+            or not (SERVICEKIT_NOTEBOOKS / name).exists()
+        ):
             return url
         from servicekit.journal import Journal
 
@@ -235,6 +260,11 @@ class VoilaRun:
         found = re.search(r"kernel-([0-9a-f-]{36})\.json", cmdline)
         return found.group(1) if found else None
 
+    def pids_of(self, kernel_ids: set[str]) -> dict[str, int]:
+        """The process ids of those of ``kernel_ids`` that Voila still runs, by kernel id."""
+        running = {self.kernel_id(pid): pid for pid in self.kernel_pids()}
+        return {kid: running[kid] for kid in kernel_ids if kid in running}
+
     def log_size(self) -> int:
         """How many bytes Voila has logged so far (a mark for :meth:`preheated_kernel`)."""
         try:
@@ -248,13 +278,23 @@ class VoilaRun:
 
     def preheated_kernel(self, notebook: str, since: int) -> str | None:
         """The id of the preheated kernel Voila gave a page of ``notebook`` after log offset ``since``."""
+        found = self.preheated_kernels(notebook, since)
+        return found[0] if found else None
+
+    def waiting_kernels(self) -> set[int]:
+        """Kernels running now that Voila has given no page: the preheated pools' members (and any kernel
+        a page started itself that is still running)."""
+        given = set(self.preheated_kernels(""))
+        return {pid for pid in self.kernel_pids() if self.kernel_id(pid) not in given}
+
+    def preheated_kernels(self, notebook: str, since: int = 0) -> list[str]:
+        """The ids of every pooled kernel Voila gave pages of ``notebook`` after log offset ``since``
+        (of any notebook when ``notebook`` is empty)."""
         with self.log_path.open("rb") as fh:
             fh.seek(since)
             text = fh.read().decode(errors="replace")
-        found = re.findall(
-            rf"Using pre-heated kernel: ([0-9a-f-]{{36}}) for {re.escape(notebook)}", text
-        )
-        return found[0] if found else None
+        name = re.escape(notebook) if notebook else r"\S+"
+        return re.findall(rf"Using pre-heated kernel: ([0-9a-f-]{{36}}) for {name}$", text, re.M)
 
     def shut_down_kernels(self, timeout: float = 60.0, only: set[int] | None = None) -> int:
         """Ask Voila to shut down every kernel it runs (or those in ``only``), wait until they are gone.
@@ -282,6 +322,18 @@ class VoilaRun:
                 f"Voila still runs kernels {sorted(left)} {timeout:g} s after shutdown requests."
             )
         return len(pids)
+
+    def culled_kernels(self, since: int = 0) -> dict[str, str]:
+        """Kernels Voila culled after log offset ``since``: by kernel id, its log line's reason."""
+        with self.log_path.open("rb") as fh:
+            fh.seek(since)
+            text = fh.read().decode(errors="replace")
+        found = re.findall(
+            r"Culling '\w+' kernel '[^']*' \(([0-9a-f-]{36})\) (with \d+ connections due to \d+ "
+            r"seconds of inactivity)",
+            text,
+        )
+        return dict(found)
 
     def log_tail(self, chars: int = 3000) -> str:
         """The end of Voila's output, for error messages."""

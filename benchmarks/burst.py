@@ -31,21 +31,36 @@ if TYPE_CHECKING:
 __all__ = ["browser_burst", "server_burst"]
 
 HTTP_TIMEOUT_S = 600
+#: A response still open after this long is given up: Voila keeps the response of a page whose kernel
+#: never answered open for ever, sending a heartbeat every few seconds.
+HTTP_DEADLINE_S = 180.0
 
 
-def server_burst(url: str, n: int) -> dict[str, Any]:
-    """GET ``url`` from ``n`` threads released together; return completion times and status codes."""
+def server_burst(url: str, n: int, deadline_s: float = HTTP_DEADLINE_S) -> dict[str, Any]:
+    """GET ``url`` from ``n`` threads released together; return completion times and status codes.
+
+    Times are seconds from the release; ``done_s`` holds every complete response's, in order. A response
+    not complete ``deadline_s`` after the release is given up and counted in ``incomplete``; the times
+    then count it as never done (``all_done_s`` is infinite).
+    """
     go = threading.Event()
     start: list[float] = []
 
-    def fetch(_: int) -> tuple[float, int, int]:
+    def fetch(_: int) -> tuple[float, int, int, bool]:
         go.wait()
+        size, complete = 0, False
         try:
             with urllib.request.urlopen(url, timeout=HTTP_TIMEOUT_S) as response:
-                size, status = len(response.read()), response.status
+                status = response.status
+                while time.perf_counter() - start[0] < deadline_s:
+                    chunk = response.read1(65536)
+                    if not chunk:
+                        complete = True
+                        break
+                    size += len(chunk)
         except urllib.error.HTTPError as error:
-            size, status = 0, error.code
-        return time.perf_counter() - start[0], status, size
+            status, complete = error.code, True
+        return time.perf_counter() - start[0], status, size, complete
 
     with ThreadPoolExecutor(max_workers=n) as pool:
         futures = [pool.submit(fetch, i) for i in range(n)]
@@ -53,12 +68,15 @@ def server_burst(url: str, n: int) -> dict[str, Any]:
         start.append(time.perf_counter())
         go.set()
         results = [f.result() for f in futures]
-    done = [r[0] for r in results]
+    done = [r[0] if r[3] else float("inf") for r in results]
+    finished = sorted(t for t in done if t != float("inf"))
     return {
         "n": n,
         "all_done_s": max(done),
         "median_s": median(done),
         "first_s": min(done),
+        "done_s": finished,
+        "incomplete": n - len(finished),
         "statuses": [r[1] for r in results],
         "bytes": median([float(r[2]) for r in results]),
     }

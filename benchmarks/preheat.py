@@ -34,7 +34,16 @@ from _report import Row, log
 from _voila import Preheat, VoilaRun, kernel_cpu_ticks, kernel_rss_mib, loads_library
 from playwright.async_api import Browser, async_playwright
 
-__all__ = ["COLD_EMPTY", "IDLE_WINDOW_S", "rows", "run"]
+__all__ = [
+    "COLD_EMPTY",
+    "IDLE_WINDOW_S",
+    "measure_preheated",
+    "rounds",
+    "rows",
+    "run",
+    "summarise",
+    "wait_for_pools",
+]
 
 #: A copy of *empty* that gets no pool: the cold reference, measured in the same rounds as the pooled pages.
 COLD_EMPTY = "empty_cold.ipynb"
@@ -46,18 +55,24 @@ IDLE_TICKS = 3
 POOL_TIMEOUT_S = 300.0
 
 
-def wait_for_pools(server: VoilaRun, fills: dict[str, int]) -> float:
+def wait_for_pools(server: VoilaRun, fills: dict[str, int], pooled: int | None = None) -> float:
     """Wait until each notebook's pool holds a kernel that has finished running it; return the seconds waited.
 
-    ``fills`` says how many times Voila must have logged each pool as filled by now.
+    ``fills`` says how many times Voila must have logged each pool as filled by now. With ``pooled`` the
+    pools count as full once that many kernels run that Voila has given no page instead: the log is no
+    help when pages took refills still pending (a pool of more than one), since Voila then logs a refill
+    once for several kernels.
     """
     t0 = time.perf_counter()
     while time.perf_counter() - t0 < POOL_TIMEOUT_S:
         pids = server.kernel_pids()
-        filled = all(
-            server.log_count(f"Kernel pool of {name} is filled") >= count
-            for name, count in fills.items()
-        )
+        if pooled is None:
+            filled = all(
+                server.log_count(f"Kernel pool of {name} is filled") >= count
+                for name, count in fills.items()
+            )
+        else:
+            filled = len(server.waiting_kernels()) >= pooled
         if filled and len(pids) >= len(fills):
             ticks = {pid: kernel_cpu_ticks(pid) for pid in pids}
             time.sleep(IDLE_WINDOW_S)
@@ -107,23 +122,43 @@ def _line(view: View) -> str:
     )
 
 
-async def _run(server: VoilaRun, specs: list[PageSpec], repeat: int) -> dict[str, Any]:
-    fills = {spec.notebook: 1 for spec in specs if spec.notebook != COLD_EMPTY}
+async def rounds(
+    server: VoilaRun,
+    browser: Browser,
+    specs: list[PageSpec],
+    repeat: int,
+    fills: dict[str, int],
+    label: str = "pages (preheated)",
+    pooled: int | None = None,
+) -> tuple[dict[str, list[View]], list[float]]:
+    """``repeat`` measured rounds after a warm-up round, each page once per round, every pool ready first.
+
+    ``fills`` holds every pooled notebook (measured or not) with how many times Voila must have logged its
+    pool as filled so far; it is kept up to date. Pages not in it are the cold references. ``pooled`` is
+    passed to :func:`wait_for_pools`. Returns the views by page and the seconds waited for the pools
+    before each round.
+    """
     views: dict[str, list[View]] = {spec.notebook: [] for spec in specs}
     waits: list[float] = []
+    for i in range(repeat + 1):  # round 0 warms the machine up
+        waits.append(await asyncio.to_thread(wait_for_pools, server, fills, pooled))
+        for spec in specs:
+            view = await measure_preheated(server, browser, spec, spec.notebook in fills)
+            if view.preheated:
+                fills[spec.notebook] += 1
+            if i:
+                views[spec.notebook].append(view)
+            log(
+                f"{label}: {'warm-up' if not i else f'{i}/{repeat}'} {spec.notebook}: {_line(view)}"
+            )
+    return views, waits
+
+
+async def _run(server: VoilaRun, specs: list[PageSpec], repeat: int) -> dict[str, Any]:
+    fills = {spec.notebook: 1 for spec in specs if spec.notebook != COLD_EMPTY}
     async with async_playwright() as pw:
         browser = await launch(pw)
-        for i in range(repeat + 1):  # round 0 warms the machine up
-            waits.append(await asyncio.to_thread(wait_for_pools, server, fills))
-            for spec in specs:
-                view = await measure_preheated(server, browser, spec, spec.notebook in fills)
-                if view.preheated:
-                    fills[spec.notebook] += 1
-                if i:
-                    views[spec.notebook].append(view)
-                log(
-                    f"pages (preheated): {'warm-up' if not i else f'{i}/{repeat}'} {spec.notebook}: {_line(view)}"
-                )
+        views, waits = await rounds(server, browser, specs, repeat, fills)
         second: dict[str, Any] = {}
         app = next((s for s in specs if s.notebook == "five_whys.ipynb"), None)
         if app is not None:  # a second participant arriving while the pool refills
@@ -143,12 +178,12 @@ async def _run(server: VoilaRun, specs: list[PageSpec], repeat: int) -> dict[str
     return {
         "pool_waits_s": waits,
         "views": {k: [asdict(v) for v in vs] for k, vs in views.items()},
-        "summary": {k: _summary(vs) for k, vs in views.items()},
+        "summary": {k: summarise(vs) for k, vs in views.items()},
         "second_page": second,
     }
 
 
-def _summary(views: list[View]) -> dict[str, Any]:
+def summarise(views: list[View]) -> dict[str, Any]:
     """Medians of one page's views, and how many got a preheated kernel."""
     return {**view_medians(views), "preheated": sum(bool(v.preheated) for v in views)}
 

@@ -2,9 +2,9 @@
 
 Usage::
 
-    python benchmarks/run.py [journal|imports|five_whys|journey|survey|report|pages|all] [--quick]
-                             [--repeat N] [--burst N] [--survey-burst N] [--notebooks A,B]
-                             [--no-preheat] [--fill-delay S]
+    python benchmarks/run.py [journal|imports|five_whys|journey|survey|report|pages|room|all]
+                             [--quick] [--repeat N] [--burst N] [--survey-burst N] [--room-burst N]
+                             [--notebooks A,B] [--no-preheat] [--fill-delay S]
 
 Results go to ``benchmarks/results/latest.json`` (every figure) and ``benchmarks/results/latest.md`` (the
 table to paste into ``benchmarks/README.md``). Progress lines are printed as it goes; a full run takes several
@@ -27,7 +27,7 @@ for entry in (str(HERE), str(REPO_ROOT)):
 
 from _report import Section, log, machine_info, markdown, write_results  # noqa: E402
 
-BENCHMARKS = ("journal", "imports", "five_whys", "journey", "survey", "report", "pages")
+BENCHMARKS = ("journal", "imports", "five_whys", "journey", "survey", "report", "pages", "room")
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -62,6 +62,12 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         type=int,
         default=20,
         help="survey: participant pages requested at once, server side (default 20)",
+    )
+    parser.add_argument(
+        "--room-burst",
+        type=int,
+        default=25,
+        help="room: participant pages requested at once on the participants' server (default 25)",
     )
     parser.add_argument(
         "--notebooks",
@@ -133,6 +139,10 @@ def main(argv: list[str] | None = None) -> int:
                 burst=args.survey_burst,
                 preheat=None if args.no_preheat else Preheat(fill_delay=args.fill_delay),
             )
+        elif name == "room":
+            import room_bench
+
+            section = room_bench.run(quick=args.quick, repeat=args.repeat, burst=args.room_burst)
         else:
             import pages
             from _voila import Preheat
