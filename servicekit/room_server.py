@@ -48,7 +48,9 @@ class Pool:
     """Preheated kernels per participant page: ``size`` waiting, each refilled ``fill_delay`` s after use.
 
     A long refill delay is the point: with Voila's default (1 s), twenty phones arriving
-    at once would start twenty notebook runs on top of their own pages.
+    at once would start twenty notebook runs on top of their own pages. Arrivals beyond the
+    pool start their own kernel at once rather than wait for a refill
+    (:mod:`servicekit.voila_pool`).
     """
 
     size: int = 3

@@ -103,10 +103,14 @@ def voila_command(
             f"cull_interval_seconds={cull_interval_seconds!r}. Without culling, closed pages keep their kernels."
         )
         raise ValueError(msg)
+    # With a pool of preheated kernels, Voila runs through servicekit.voila_pool: same Voila, but a
+    # burst of arrivals never waits for a delayed refill, and a pooled kernel is not culled on its
+    # way to its page.
+    preheat = "--preheat_kernel=True" in extra
     command = [
         sys.executable,
         "-m",
-        "voila",
+        "servicekit.voila_pool" if preheat else "voila",
         str(notebook_dir),
         f"--port={port}",
         "--Voila.port_retries=0",

@@ -173,3 +173,77 @@ def test_a_closed_terminal_stops_both_servers(tmp_path: Path) -> None:
         finally:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_the_pool_hands_out_ready_kernels_only_and_marks_them_active() -> None:
+    """A refill still waiting out its delay is no waiting kernel; a handed-out kernel is active."""
+    import asyncio
+    import datetime as dt
+    import types
+
+    from servicekit.voila_pool import ready_first
+
+    class FakeManager:  # what Voila's factory returns: a pool of render tasks per notebook
+        def __init__(self, pool: list[asyncio.Future[dict[str, str]]]) -> None:
+            self._pools = {"p.ipynb": pool}
+            self.kernels = {"ready": types.SimpleNamespace(last_activity=None)}
+
+        def get_kernel(self, kernel_id: str) -> types.SimpleNamespace:
+            return self.kernels[kernel_id]
+
+        async def get_rendered_notebook(self, name: str) -> tuple[None, list[str], str]:
+            task = self._pools[name].pop(0)
+            return None, [], (await task)["kernel_id"]
+
+    def factory(base: type, preheat: bool, size: int) -> type:
+        return FakeManager
+
+    assert ready_first(factory)(object, False, 0) is FakeManager, "no pool: Voila's own manager"
+
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        pending: asyncio.Future[dict[str, str]] = loop.create_future()  # a refill in its delay
+        ready: asyncio.Future[dict[str, str]] = loop.create_future()
+        ready.set_result({"kernel_id": "ready"})
+        manager = ready_first(factory)(object, True, 2)([pending, ready])
+        assert manager.get_pool_size("p.ipynb") == 1
+        before = dt.datetime.now(dt.UTC)
+        _task, _cache, kernel = await asyncio.wait_for(
+            manager.get_rendered_notebook("p.ipynb"), timeout=2
+        )
+        assert kernel == "ready", "the ready kernel, not the refill still waiting"
+        assert manager.kernels["ready"].last_activity >= before
+        assert manager.get_pool_size("p.ipynb") == 0, "a pending refill is not a waiting kernel"
+        pending.cancel()
+
+    asyncio.run(scenario())
+
+
+def test_a_second_arrival_does_not_wait_for_a_delayed_refill(tmp_path: Path) -> None:
+    """Pool of one, 60 s refill delay: the second page starts its own kernel instead of waiting."""
+    from servicekit.serve import start_voila, stop, wait_until_ready
+
+    env = {**os.environ, "SERVICEKIT_DB": str(tmp_path / "s.db")}
+    folder = participant_notebook_dir(tmp_path / "p")
+    port = free_port()
+    with (tmp_path / "voila.log").open("w") as log:
+        proc = start_voila(
+            port=port, notebook_dir=folder, extra=Pool(size=1, fill_delay=60).options(),
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            wait_until_ready(f"http://127.0.0.1:{port}/", timeout=120, proc=proc)
+            deadline = time.monotonic() + 120
+            while (
+                "Kernel pool of participant.ipynb is filled"
+                not in (tmp_path / "voila.log").read_text()
+                and time.monotonic() < deadline
+            ):
+                time.sleep(0.5)
+            page = f"http://127.0.0.1:{port}/voila/render/participant.ipynb"
+            assert _get(page) == 200  # takes the waiting kernel
+            started = time.monotonic()
+            assert _get(page) == 200  # the refill waits out its 60 s: this one starts its own
+            assert time.monotonic() - started < 45, (tmp_path / "voila.log").read_text()[-2000:]
+        finally:
+            stop(proc)

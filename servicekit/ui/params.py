@@ -34,10 +34,29 @@ def page_param(name: str, default: str | None = None) -> str | None:
 
 
 def _wait_for_request() -> None:
-    """In a preheated kernel: wait until a page takes it, then read the request's details."""
-    from voila.utils import wait_for_request
+    """In a preheated kernel: wait until a page takes it, then read the request's details.
 
-    wait_for_request()
+    Voila sends them once over a websocket (what ``voila.utils.wait_for_request`` reads); that
+    helper imports jupyter_server, +70 MiB in a participant's kernel, so this reads it directly.
+    """
+    import json
+
+    from websockets.exceptions import WebSocketException
+    from websockets.sync.client import connect
+
+    get = os.environ.get
+    base = get("VOILA_WS_BASE_URL", get("VOILA_SERVER_URL", "/"))
+    url = (
+        f"{get('VOILA_WS_PROTOCOL', 'ws')}://{get('VOILA_APP_IP', '127.0.0.1')}:"
+        f"{get('VOILA_APP_PORT', '8866')}{base}voila/query/{get('VOILA_KERNEL_ID', '')}"
+    )
+    try:
+        with connect(url, open_timeout=5) as socket:
+            info = json.loads(socket.recv())
+    except (OSError, TimeoutError, ValueError, WebSocketException):
+        info = {}  # no address to read: the notebook's own parameters apply
+    for name, value in info.items():
+        os.environ[str(name)] = str(value)
     os.environ.setdefault("QUERY_STRING", "")  # asked once, even for an address with no query
 
 
