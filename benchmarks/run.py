@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/run.py [journal|imports|five_whys|journey|survey|report|pages|room|all]
+    python benchmarks/run.py [journal|imports|five_whys|journey|toast|eventlog|survey|report|pages|room|all]
                              [--quick] [--repeat N] [--burst N] [--survey-burst N] [--room-burst N]
                              [--notebooks A,B] [--no-preheat] [--fill-delay S]
 
@@ -27,7 +27,18 @@ for entry in (str(HERE), str(REPO_ROOT)):
 
 from _report import Section, log, machine_info, markdown, write_results  # noqa: E402
 
-BENCHMARKS = ("journal", "imports", "five_whys", "journey", "survey", "report", "pages", "room")
+BENCHMARKS = (
+    "journal",
+    "imports",
+    "five_whys",
+    "journey",
+    "toast",
+    "eventlog",
+    "survey",
+    "report",
+    "pages",
+    "room",
+)
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -125,6 +136,14 @@ def main(argv: list[str] | None = None) -> int:
             import journey_bench
 
             section = journey_bench.run(quick=args.quick, repeat=args.repeat)
+        elif name == "toast":
+            import toast_bench
+
+            section = toast_bench.run(quick=args.quick, repeat=args.repeat)
+        elif name == "eventlog":
+            import eventlog_bench
+
+            section = eventlog_bench.run(quick=args.quick, repeat=args.repeat)
         elif name == "report":
             import report_bench
 
