@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .errors import AccessDenied, InvalidInput
 from .models import new_id
@@ -26,10 +26,11 @@ from .models.room import Timer, Vote, VoteOption, check_target
 
 if TYPE_CHECKING:
     from .journal import Journal, Operation
-    from .models import FiveWhys, JourneyMap, WorkshopState
+    from .models import WorkshopState
     from .models.five_whys import WhyNode
     from .models.journey import Layer
     from .models.workshop import Participant
+    from .workshop import Workshop
 
 __all__ = ["RoomIntents"]
 
@@ -48,48 +49,10 @@ class RoomIntents:
 
         actor: str
 
-        def tree(self, tree_id: str) -> FiveWhys: ...
-
-        def add_why(
-            self,
-            tree_id: str,
-            parent_id: str | None,
-            answer: str,
-            *,
-            evidence: str = "",
-            confidence: str = "opinion",
-            lens: str | None = None,
-            node_id: str | None = None,
-        ) -> str: ...
-
-        def add_step(
-            self,
-            journey_id: str,
-            layer: str,
-            name: str,
-            *,
-            index: int | None = None,
-            after: str | None = None,
-            step_id: str | None = None,
-            **fields: Any,
-        ) -> str: ...
-
-        def edit_step(self, journey_id: str, layer: str, step_id: str, **changes: Any) -> None: ...
-
-        def shift_step(self, journey_id: str, layer: str, step_id: str, by: int) -> None: ...
-
-        def remove_step(self, journey_id: str, layer: str, step_id: str) -> None: ...
-
-        def journey(self, journey_id: str) -> JourneyMap: ...
-
-        def join(
-            self,
-            name: str = "",
-            department: str = "",
-            role: str = "",
-            *,
-            participant_id: str | None = None,
-        ) -> str: ...
+    @property
+    def _ws(self) -> Workshop:
+        """This handle as the :class:`~servicekit.Workshop` it is mixed into (the intents it calls)."""
+        return cast("Workshop", self)
 
     # -- access -------------------------------------------------------------------------------------
     def facilitator_key(self) -> str:
@@ -124,7 +87,7 @@ class RoomIntents:
                 f"{typed!r} is not the code of this workshop. Check the code on the screen "
                 "(capital letters and digits) and try again."
             )
-        pid = self.join(name.strip(), department.strip(), role.strip())
+        pid = self._ws.join(name.strip(), department.strip(), role.strip())
         return pid, self.participant_token(pid)
 
     def rejoin(self, participant_id: str, token: str) -> Participant:
@@ -195,7 +158,7 @@ class RoomIntents:
     # -- what participants see and add ---------------------------------------------------------------
     def visible_whys(self, participant_id: str, tree_id: str) -> list[WhyNode]:
         """The answers of a tree a participant may see: their own, and everyone's once revealed."""
-        nodes = self.tree(tree_id).visible_nodes()
+        nodes = self._ws.tree(tree_id).visible_nodes()
         control = self.state.room.control(f"five_whys:{tree_id}")
         if control.state == "hidden":
             return []
@@ -218,23 +181,23 @@ class RoomIntents:
             raise AccessDenied(
                 "You can answer under the problem or an answer you can see. Pick one from 'Under'."
             )
-        return self.add_why(tree_id, parent_id, answer, evidence=evidence)
+        return self._ws.add_why(tree_id, parent_id, answer, evidence=evidence)
 
     # -- Making Toast: each participant's own map of a journey -------------------------------------
     def my_map(self, journey_id: str) -> Layer:
         """The private map of the handle's ``actor`` (a participant) for a Making Toast exercise."""
-        return self.journey(journey_id).layer(f"private:{self.actor}")
+        return self._ws.journey(journey_id).layer(f"private:{self.actor}")
 
     def revealed_maps(self, journey_id: str) -> dict[str, Layer]:
         """Everyone's private maps of a journey, once the facilitator has revealed them (else {})."""
         if not self.state.room.control(f"toast:{journey_id}").revealed:
             return {}
         return {
-            pid: layer for pid, layer in self.journey(journey_id).private.items() if layer.steps
+            pid: layer for pid, layer in self._ws.journey(journey_id).private.items() if layer.steps
         }
 
     def _my_layer(self, journey_id: str) -> str:
-        self.journey(journey_id)  # NotFound for a journey that is gone
+        self._ws.journey(journey_id)  # NotFound for a journey that is gone
         if self.state.room.control(f"toast:{journey_id}").state != "open":
             raise AccessDenied("Mapping is not open now. The facilitator opens it when it is time.")
         if self.actor not in self.state.participants:
@@ -243,19 +206,19 @@ class RoomIntents:
 
     def add_to_my_map(self, journey_id: str, name: str, *, after: str | None = None) -> str:
         """Add a step to your own map (after ``after``, else at the end); return its id."""
-        return self.add_step(journey_id, self._my_layer(journey_id), name, after=after)
+        return self._ws.add_step(journey_id, self._my_layer(journey_id), name, after=after)
 
     def rename_in_my_map(self, journey_id: str, step_id: str, name: str) -> None:
         """Rename one of your own steps."""
-        self.edit_step(journey_id, self._my_layer(journey_id), step_id, name=name)
+        self._ws.edit_step(journey_id, self._my_layer(journey_id), step_id, name=name)
 
     def shift_in_my_map(self, journey_id: str, step_id: str, by: int) -> None:
         """Move one of your own steps ``by`` places (negative: earlier)."""
-        self.shift_step(journey_id, self._my_layer(journey_id), step_id, by)
+        self._ws.shift_step(journey_id, self._my_layer(journey_id), step_id, by)
 
     def remove_from_my_map(self, journey_id: str, step_id: str) -> None:
         """Delete one of your own steps (undo brings it back)."""
-        self.remove_step(journey_id, self._my_layer(journey_id), step_id)
+        self._ws.remove_step(journey_id, self._my_layer(journey_id), step_id)
 
     # -- dot votes -------------------------------------------------------------------------------------
     def add_vote(
