@@ -179,6 +179,7 @@ def test_the_pool_hands_out_ready_kernels_only_and_marks_them_active() -> None:
     """A refill still waiting out its delay is no waiting kernel; a handed-out kernel is active."""
     import asyncio
     import datetime as dt
+    import threading
     import types
 
     from servicekit.voila_pool import ready_first
@@ -216,7 +217,21 @@ def test_the_pool_hands_out_ready_kernels_only_and_marks_them_active() -> None:
         assert manager.get_pool_size("p.ipynb") == 0, "a pending refill is not a waiting kernel"
         pending.cancel()
 
-    asyncio.run(scenario())
+    # In a thread: the browser tests' Playwright keeps an event loop running in this one.
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(scenario())
+        except BaseException as error:  # handed back to the test below
+            failures.append(error)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "the pool's scenario did not finish"
+    if failures:
+        raise failures[0]
 
 
 def test_a_second_arrival_does_not_wait_for_a_delayed_refill(tmp_path: Path) -> None:

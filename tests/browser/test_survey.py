@@ -73,12 +73,30 @@ def type_join(page: Page, code: str, department: str, name: str = "") -> None:
 
 
 def wait_for_progress(page: Page, answered: int) -> None:
-    page.wait_for_function(
-        "want => { const p = document.querySelector('.sk-progress');"
-        " return p && p.textContent.trim().startsWith(want); }",
-        arg=f"{answered} of",
-        timeout=WAIT_MS,
-    )
+    """Wait until the page says ``answered`` of its questions are answered; on failure, say what it showed.
+
+    Polled on a timer rather than on animation frames: six pages share two cores, and a page the
+    browser deems in the background may get no frames.
+    """
+    try:
+        page.wait_for_function(
+            "want => { const p = document.querySelector('.sk-progress');"
+            " return p && p.textContent.trim().startsWith(want); }",
+            arg=f"{answered} of",
+            timeout=WAIT_MS,
+            polling=250,
+        )
+    except Exception as error:
+        shown = page.evaluate(
+            "() => [...document.querySelectorAll('.sk-progress, .sk-closed, .sk-messages')]"
+            ".map(e => e.className + ': ' + e.textContent.trim()).join(' | ')"
+        )
+        visible = page.evaluate("() => document.visibilityState")
+        pytest.fail(
+            f"No '{answered} of' progress within {WAIT_MS} ms ({type(error).__name__}); the page "
+            f"({visible}) showed: {shown or 'no progress line'}",
+            pytrace=False,
+        )
 
 
 def choose(page: Page, question: int, label: str) -> None:
@@ -90,6 +108,7 @@ def choose(page: Page, question: int, label: str) -> None:
         "b => b.classList.contains('mod-active')",
         arg=button.element_handle(),
         timeout=WAIT_MS,
+        polling=250,
     )
 
 
