@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
+from playwright.sync_api import expect
 
 from servicekit import open_workshop
 
@@ -51,8 +52,7 @@ def test_three_phones_map_privately_and_the_reveal_shows_every_map(
             for i, step in enumerate(steps):
                 box.fill(step)
                 box.press("Enter")
-                phone.locator(".sk-my-map input").nth(i).wait_for()
-            assert phone.locator(".sk-my-map input").nth(len(steps) - 1).input_value() == steps[-1]
+                expect(phone.locator(".sk-my-map input").nth(i)).to_have_value(step)
 
         # Nobody sees anyone else's steps before the reveal.
         for name, phone in phones.items():

@@ -473,9 +473,12 @@ class _ToastView:
         with self.quiet():
             self.new_step.value = ""
 
-    def _row(self, step_id: str, position: int, count: int, is_open: bool) -> widgets.Widget:
+    def _row(
+        self, step_id: str, label: str, position: int, count: int, is_open: bool
+    ) -> widgets.Widget:
         guard, when = self.messages.guard, self.quiet.when_user
         name = widgets.Text(
+            value=label,
             description=f"Step {position + 1}",
             continuous_update=False,
             disabled=not is_open,
@@ -533,7 +536,7 @@ class _ToastView:
                 self._rows_for, self._names = (ids, is_open), {}
                 replace_children(
                     self.rows,
-                    [self._row(sid, i, len(ids), is_open) for i, sid in enumerate(ids)],
+                    [self._row(st.id, st.name, i, len(ids), is_open) for i, st in enumerate(steps)],
                 )
             for st in steps:
                 if self._names[st.id].value != st.name:
