@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...analysis.toast import AlignedStep, StepVariance
-from ..journey._common import _listed
+from ..journey._common import _configure, _hint_layer, _listed
 from ..journey.comparison import MOVED_PURPLE, STATUS_FILLS
 from ..layout import plain
 
@@ -112,3 +112,21 @@ def _outlines(cards: alt.Chart, box: dict[str, Any], **encoding: Any) -> list[al
         )
         out.append(drawn)
     return out
+
+
+def _framed(
+    layers: list[Any], width: float, height: float, title: str, subtitle: str, description: str
+) -> alt.LayerChart:
+    """The layers as one chart with the hint below, the projector look, a title and a description."""
+    import altair as alt
+
+    chart: alt.LayerChart = _configure(
+        alt.layer(*layers, _hint_layer(width, height)).properties(
+            width=width,
+            height=height,
+            padding=16,
+            title=alt.TitleParams(title, subtitle=subtitle),
+            description=description,
+        )
+    )
+    return chart

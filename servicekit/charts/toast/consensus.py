@@ -10,16 +10,15 @@ from ...errors import InvalidInput
 from .. import templates
 from ..journey._common import (
     FRICTION_COLOURS,
-    _configure,
     _from_template,
     _hint,
-    _hint_layer,
     _plural,
     _spec_template,
 )
 from ..layout import pixel_x, pixel_y, set_extent, wrap
 from ._common import (
     CONTESTED_PURPLE,
+    _framed,
     _outlines,
     _status,
     _status_fill,
@@ -253,8 +252,8 @@ def _consensus(width: float, height: float, title: str, description: str) -> alt
     bar_fill = alt.condition(
         "datum.status == 'Contested'", alt.value(CONTESTED_PURPLE), alt.value(_BAR_BLUE)
     )
-    chart: alt.LayerChart = _configure(
-        alt.layer(
+    return _framed(
+        [
             heads.transform_filter("!datum.section")
             .mark_text(fontWeight="bold", **heading)
             .encode(**at("x", "y"), text="text:N", description="text:N"),
@@ -274,16 +273,13 @@ def _consensus(width: float, height: float, title: str, description: str) -> alt
             *_outlines(others, box()),
             text(others, "tx", "ty", "label", baseline="top", fontSize=13, lineHeight=15),
             text(others, "cx", "my", "count", baseline="middle", fontSize=13),
-            _hint_layer(width, height),
-        ).properties(
-            width=width,
-            height=height,
-            padding=16,
-            title=alt.TitleParams(title, subtitle=_SUBTITLE),
-            description=description,
-        )
+        ],
+        width,
+        height,
+        title,
+        _SUBTITLE,
+        description,
     )
-    return chart
 
 
 @functools.lru_cache(maxsize=1)

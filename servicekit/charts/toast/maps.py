@@ -12,10 +12,8 @@ from ...analysis.toast import Alignment, ToastFindings, findings
 from ...errors import InvalidInput
 from .. import templates
 from ..journey._common import (
-    _configure,
     _from_template,
     _hint,
-    _hint_layer,
     _plural,
     _spec_template,
 )
@@ -23,6 +21,7 @@ from ..layout import pixel_x, pixel_y, plain, set_extent, wrap
 from ._common import (
     BADGES,
     CONTESTED_PURPLE,
+    _framed,
     _of,
     _outlines,
     _status,
@@ -344,8 +343,8 @@ def _maps(width: float, height: float, title: str, description: str) -> alt.Laye
             ),
         )
     )
-    chart: alt.LayerChart = _configure(
-        alt.layer(
+    return _framed(
+        [
             bands,
             heads,
             lengths,
@@ -362,16 +361,13 @@ def _maps(width: float, height: float, title: str, description: str) -> alt.Laye
             ),
             text("rx", "by", "count", align="right", baseline="bottom", fontSize=12, color="#333"),
             legend,
-            _hint_layer(width, height),
-        ).properties(
-            width=width,
-            height=height,
-            padding=16,
-            title=alt.TitleParams(title, subtitle=_SUBTITLE),
-            description=description,
-        )
+        ],
+        width,
+        height,
+        title,
+        _SUBTITLE,
+        description,
     )
-    return chart
 
 
 @functools.lru_cache(maxsize=1)
