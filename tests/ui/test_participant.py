@@ -337,3 +337,20 @@ def test_making_toast_maps_stay_private_until_revealed(ws: Workshop, db_path: Pa
     shown = _text(bo.body)
     assert "Map 1" in shown and "Butter &lt;it&gt;" in shown and "Toaster on" in shown
     assert "Ana" not in shown, "phones see the maps without names"
+
+
+def test_switching_exercises_leaves_no_listener_behind(ws: Workshop, db_path: Path) -> None:
+    """Each view the phone drops stops following the workshop: no work piles up over a day."""
+    sid = ws.add_survey("Check", [], [{"id": "q", "text": "Q?", "kind": "scale"}], survey_id="s")
+    tid = ws.add_tree("Orders ship late")
+    phone = _phone(ws, db_path)
+    type_into(phone.department, "Sales")
+    _join(phone, ws.state.join_code)
+    assert phone.ws is not None
+    counts = []
+    for _ in range(4):
+        for target in (f"survey:{sid}", f"five_whys:{tid}", ""):
+            ws.show(target)
+            phone.ws.refresh()
+        counts.append(len(phone.ws._listeners))
+    assert counts == [counts[0]] * 4, counts

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlencode
 
 import ipywidgets as widgets
@@ -31,6 +31,9 @@ from ..live import follow
 from ..views.common import MessageArea, Quiet, esc, replace_children, short
 from ..views.room import Countdown, SignIn
 
+if TYPE_CHECKING:
+    from .survey_participant import SurveyParticipantApp
+
 __all__ = ["ParticipantApp", "participant_app"]
 
 _WAITING = "<p class='sk-waiting'>Waiting for the facilitator to start the next exercise…</p>"
@@ -40,6 +43,8 @@ class _View(Protocol):
     widget: widgets.Widget
 
     def update(self) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class ParticipantApp:
@@ -174,6 +179,8 @@ class ParticipantApp:
             if kind == "survey" and item in state.surveys:
                 key = (target, room.control(target).state, str(state.surveys[item].is_open))
             if key != self._view_key or self._view is None:
+                if self._view is not None:
+                    self._view.close()
                 self._view_key = key
                 self._view = self._make_view(kind, item)
                 replace_children(self.body, [self._view.widget])
@@ -197,6 +204,9 @@ class ParticipantApp:
 class _Static:
     def __init__(self, html: str) -> None:
         self.widget = widgets.HTML(html)
+
+    def close(self) -> None:
+        pass
 
     def update(self) -> None:
         pass
@@ -228,6 +238,9 @@ class _VoteView:
             self.rows[option.id] = (take, place, label)
             boxes.append(widgets.HBox([take, place, label]))
         self.widget = widgets.VBox(boxes)
+
+    def close(self) -> None:
+        pass
 
     def update(self) -> None:
         vote = self.ws.state.room.votes.get(self.vote_id)
@@ -289,6 +302,9 @@ class _TreeView:
             self.evidence.value = ""
         self.messages.show(f"Added: {short(text, 60)}", "info")
 
+    def close(self) -> None:
+        pass
+
     def update(self) -> None:
         tree = self.ws.state.trees.get(self.tree_id)
         if tree is None:
@@ -340,6 +356,7 @@ class _SurveyView:
         survey = ws.state.surveys[survey_id]
         self.results = widgets.HTML()
         self.results.add_class("sk-room-results")
+        self._app: SurveyParticipantApp | None = None
         state = ws.state.room.control(self.target).state
         if state == "hidden" or not survey.is_open or state == "closed":
             why = "is not open" if state == "hidden" or not survey.is_open else "is closed"
@@ -356,8 +373,13 @@ class _SurveyView:
         else:
             from .survey_participant import SurveyParticipantApp
 
-            self.form = SurveyParticipantApp(ws, survey_id, participant=me).widget
+            self._app = SurveyParticipantApp(ws, survey_id, participant=me)
+            self.form = self._app.widget
         self.widget = widgets.VBox([self.form, self.results])
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.close()
 
     def update(self) -> None:
         survey = self.ws.state.surveys.get(self.survey_id)
@@ -400,6 +422,9 @@ class _JourneyView:
     def __init__(self, ws: Workshop, journey_id: str) -> None:
         self.ws, self.journey_id = ws, journey_id
         self.widget = widgets.HTML()
+
+    def close(self) -> None:
+        pass
 
     def update(self) -> None:
         journey = self.ws.state.journeys.get(self.journey_id)
@@ -511,6 +536,9 @@ class _ToastView:
 
     def _remove(self, step_id: str) -> None:
         self.ws.remove_from_my_map(self.journey_id, step_id)
+
+    def close(self) -> None:
+        pass
 
     def update(self) -> None:
         journey = self.ws.state.journeys.get(self.journey_id)

@@ -96,7 +96,7 @@ class SurveyParticipantApp:
         parts = [title, self.messages.widget, self.join_box, self.answer_box]
         self.widget = widgets.VBox(parts if participant else [*parts, self.sign_in])
         self.widget.add_class("sk-survey-participant")
-        ws.on_change(lambda _ws, _ops: self._refresh_status())
+        self._unsubscribe = ws.on_change(lambda _ws, _ops: self._refresh_status())
         if participant is not None:  # signed in already, on the participant's page
             if survey.anonymous:
                 raise AccessDenied(
@@ -104,6 +104,10 @@ class SurveyParticipantApp:
                     "are not linked to you."
                 )
             self._carry_on(participant)
+
+    def close(self) -> None:
+        """Stop following the workshop (the page shows something else now)."""
+        self._unsubscribe()
 
     # -- joining -----------------------------------------------------------------------------
     def _survey(self) -> Survey:
