@@ -26,16 +26,15 @@ __all__ = ["ToastPanel", "toast_findings_html"]
 TOP_CONTESTED = 8
 
 
-def _ordinal_share(value: float) -> str:
+def _percent(value: float) -> str:
     return f"{round(value * 100)} %"
 
 
 def toast_findings_html(found: ToastFindings, names: dict[str, str] | None = None) -> str:
     """What the maps show, in words a facilitator can read out (all participant text escaped)."""
-    people = len(found.alignment.people)
-    if people == 0:
+    total = len(found.alignment.people)
+    if total == 0:
         return "<p>No one has mapped anything yet.</p>"
-    total = people
     contested = {v.step.id: v for v in found.contested}
 
     def item(step_id: str, name: str, holders: int) -> str:
@@ -48,10 +47,10 @@ def toast_findings_html(found: ToastFindings, names: dict[str, str] | None = Non
         return f"<li>{esc(name)} <span class='sk-muted'>({holders} of {total})</span>{why}</li>"
 
     parts = [
-        f"<p class='sk-toast-summary'><b>{people}</b> maps · variance "
-        f"<b>{_ordinal_share(found.variance)}</b>"
+        f"<p class='sk-toast-summary'><b>{total}</b> maps · variance "
+        f"<b>{_percent(found.variance)}</b>"
         + (
-            f" · order disagreement <b>{_ordinal_share(found.order_distance)}</b>"
+            f" · order disagreement <b>{_percent(found.order_distance)}</b>"
             if found.order_distance is not None
             else ""
         )
@@ -146,9 +145,8 @@ class ToastPanel:
         with self.quiet():
             self.reveal.value = control.revealed
             self.reveal.description = "Revealed" if control.revealed else "Reveal every map"
-            state = {"open": "open", "closed": "closed", "hidden": "hidden"}[control.state]
             self.status.value = (
-                f"<p class='sk-toast-status'>Making Toast is <b>{state}</b> on phones: "
+                f"<p class='sk-toast-status'>Making Toast is <b>{control.state}</b> on phones: "
                 f"<b>{len(maps)}</b> people have mapped <b>{steps}</b> steps so far."
                 + ("" if control.revealed else " Nothing is shown here until you reveal.")
                 + "</p>"
